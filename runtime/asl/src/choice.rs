@@ -1,0 +1,1 @@
+//! choice (being written).

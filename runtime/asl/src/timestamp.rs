@@ -1,0 +1,1 @@
+//! timestamp (being written).

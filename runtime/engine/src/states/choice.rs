@@ -1,0 +1,40 @@
+//! `Choice`: picks the next state by the first rule that holds, else `Default`.
+
+use crate::execution::{Execution, Flow};
+use crate::thread::ThreadId;
+use asl::errors::{Failure, NO_CHOICE_MATCHED};
+use asl::model::{ChoiceSpec, Filter, State, StateMachine};
+
+impl Execution {
+    pub(crate) fn run_choice(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        state: &State,
+        spec: &ChoiceSpec,
+    ) -> Result<Flow, Failure> {
+        let next = {
+            let effective = self.effective_input(tid, state)?;
+            let scope = self.scope(tid, state, &effective, None, None);
+            let mut chosen = None;
+            for branch in &spec.choices {
+                if branch.rule.eval(&scope)? {
+                    chosen = Some(branch.next);
+                    break;
+                }
+            }
+            chosen.or(spec.default)
+        };
+        let Some(next) = next else {
+            return Err(Failure::new(NO_CHOICE_MATCHED, "No Matches!"));
+        };
+        let output = match (&state.io.input_path, &state.io.output_path) {
+            (Filter::All, Filter::All) => std::mem::take(&mut self.thread_mut_expect(tid).input),
+            _ => {
+                let effective = self.effective_input(tid, state)?.into_owned();
+                asl::payload::apply_filter(&state.io.output_path, effective)?
+            }
+        };
+        self.exit_state(machine, tid, state, Some(next), output)
+    }
+}

@@ -1,0 +1,175 @@
+//! One file per state kind; this file holds what they share: the effective input,
+//! finishing a state (ResultSelector, ResultPath, OutputPath, size check, exit
+//! event, transition) and ending threads.
+
+mod choice;
+mod fail;
+mod fanout;
+mod map;
+mod parallel;
+mod pass;
+mod succeed;
+mod task;
+mod wait;
+
+use crate::execution::{exited_type, Execution, Flow, Status};
+use crate::thread::{Phase, ThreadId};
+use asl::errors::{Failure, DATA_LIMIT_EXCEEDED, RESULT_PATH_MATCH_FAILURE};
+use asl::model::{Filter, ResultPath, State, StateId, StateMachine};
+use serde_json::{json, Map, Value};
+use std::borrow::Cow;
+
+impl Execution {
+    /// The current state's effective input: its raw input after InputPath.
+    pub(crate) fn effective_input(&self, tid: ThreadId, state: &State) -> Result<Cow<'_, Value>, Failure> {
+        let input = &self.thread(tid).input;
+        match &state.io.input_path {
+            Filter::All => Ok(Cow::Borrowed(input)),
+            Filter::Nothing => Ok(Cow::Owned(Value::Object(Map::new()))),
+            Filter::Path(path) => match path.root() {
+                asl::jsonpath::Root::Input => path
+                    .select(input)
+                    .map(Cow::Owned)
+                    .ok_or_else(|| asl::payload::no_results(path)),
+                asl::jsonpath::Root::Context => {
+                    let scope = self.scope(tid, state, input, None, None);
+                    path.resolve(&scope)
+                        .map(Cow::Owned)
+                        .ok_or_else(|| asl::payload::no_results(path))
+                }
+            },
+        }
+    }
+
+    /// The effective input after `Parameters` (a task's input, a branch's input).
+    pub(crate) fn parameters_input(&mut self, tid: ThreadId, state: &State, token: Option<&str>) -> Result<Value, Failure> {
+        let mut rng = self.rng;
+        let result = {
+            let effective = self.effective_input(tid, state)?;
+            match &state.io.parameters {
+                Some(template) => {
+                    let scope = self.scope(tid, state, &effective, token, None);
+                    template.eval(&scope, &mut rng)?
+                }
+                None => effective.into_owned(),
+            }
+        };
+        self.rng = rng;
+        Ok(result)
+    }
+
+    /// Finishes the current state with its `result`: ResultSelector, ResultPath,
+    /// OutputPath, the size limit, the exit event, then the transition.
+    pub(crate) fn complete_state(&mut self, machine: &StateMachine, tid: ThreadId, result: Value) -> Result<Flow, Failure> {
+        let state = self.current_state(machine, tid);
+        let result = match &state.io.result_selector {
+            Some(template) => {
+                let mut rng = self.rng;
+                let scope = self.scope(tid, state, &result, None, None);
+                let selected = template.eval(&scope, &mut rng)?;
+                self.rng = rng;
+                selected
+            }
+            None => result,
+        };
+        let output = self.merge_result(tid, &state.io.result_path, result)?;
+        let output = asl::payload::apply_filter(&state.io.output_path, output)?;
+        self.exit_state(machine, tid, state, state.next, output)
+    }
+
+    /// Applies ResultPath: writes `result` into the thread's raw input and takes it.
+    /// On failure the raw input is left as it was (Catch still needs it).
+    pub(crate) fn merge_result(&mut self, tid: ThreadId, result_path: &ResultPath, result: Value) -> Result<Value, Failure> {
+        let thread = self.thread_mut_expect(tid);
+        match result_path {
+            ResultPath::Replace => Ok(result),
+            ResultPath::Discard => Ok(std::mem::take(&mut thread.input)),
+            ResultPath::At(path) => match path.assign(&mut thread.input, result) {
+                Ok(()) => Ok(std::mem::take(&mut thread.input)),
+                Err(_) => Err(Failure::new(
+                    RESULT_PATH_MATCH_FAILURE,
+                    format!("Unable to apply ResultPath \"{}\" to input \"{}\"", path.as_str(), thread.input),
+                )),
+            },
+        }
+    }
+
+    /// Checks the size limit, records the exit event and moves to `next` (or ends
+    /// the thread when there is none).
+    pub(crate) fn exit_state(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        state: &State,
+        next: Option<StateId>,
+        output: Value,
+    ) -> Result<Flow, Failure> {
+        if !asl::size::within(&output, self.config.max_payload_bytes) {
+            // The output is gone; what Catch sees as input is what the state got.
+            return Err(Failure::new(
+                DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                    state.name
+                ),
+            ));
+        }
+        if let Some(event_type) = exited_type(&state.kind) {
+            let details = self.config.record_history.then(|| {
+                json!({"name": state.name, "output": self.data_text(&output), "outputDetails": {"truncated": false}})
+            });
+            self.record(tid, event_type, details);
+        }
+        Ok(self.transition(machine, tid, next, output))
+    }
+
+    /// Moves the thread to `next` with `input`, or ends it with `input` as output.
+    pub(crate) fn transition(&mut self, machine: &StateMachine, tid: ThreadId, next: Option<StateId>, input: Value) -> Flow {
+        match next {
+            Some(next) => {
+                let thread = self.thread_mut_expect(tid);
+                thread.state = next;
+                thread.input = input;
+                thread.phase = Phase::Enter;
+                Flow::Continue
+            }
+            None => {
+                self.end_thread(machine, tid, input);
+                Flow::Stop
+            }
+        }
+    }
+
+    /// A thread reached the end of its machine with `output`.
+    pub(crate) fn end_thread(&mut self, machine: &StateMachine, tid: ThreadId, output: Value) {
+        let parent = self.thread_opt(tid).and_then(|t| t.parent);
+        match parent {
+            None => self.finish(Status::Succeeded, Some(output), None, None),
+            Some(link) => self.child_succeeded(machine, tid, link, output),
+        }
+    }
+
+    /// A thread failed with an error no Retry or Catch handled.
+    pub(crate) fn fail_thread(&mut self, machine: &StateMachine, tid: ThreadId, failure: Failure) {
+        let parent = self.thread_opt(tid).and_then(|t| t.parent);
+        match parent {
+            None => {
+                let error = (!failure.error.is_empty()).then_some(failure.error);
+                let cause = (!failure.cause.is_empty()).then_some(failure.cause);
+                self.finish(Status::Failed, None, error, cause)
+            }
+            Some(link) => self.child_failed(machine, tid, link, failure),
+        }
+    }
+
+    /// The state a thread is at.
+    pub(crate) fn current_state<'m>(&self, machine: &'m StateMachine, tid: ThreadId) -> &'m State {
+        let thread = self.thread(tid);
+        machine.state(thread.machine, thread.state)
+    }
+}
+
+/// The error output Catch passes on: `{"Error": ..., "Cause": ...}`.
+pub(crate) fn error_output(failure: &Failure) -> Value {
+    json!({"Error": failure.error, "Cause": failure.cause})
+}

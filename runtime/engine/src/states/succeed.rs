@@ -1,0 +1,14 @@
+//! `Succeed`: ends its machine (the execution, a branch or an iteration) successfully.
+
+use crate::execution::{Execution, Flow};
+use crate::thread::ThreadId;
+use asl::errors::Failure;
+use asl::model::{State, StateMachine};
+
+impl Execution {
+    pub(crate) fn run_succeed(&mut self, machine: &StateMachine, tid: ThreadId, state: &State) -> Result<Flow, Failure> {
+        let effective = self.effective_input(tid, state)?.into_owned();
+        let output = asl::payload::apply_filter(&state.io.output_path, effective)?;
+        self.exit_state(machine, tid, state, None, output)
+    }
+}

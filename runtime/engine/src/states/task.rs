@@ -1,0 +1,230 @@
+//! `Task`: hands the work to the caller as an effect, with its timeout and
+//! heartbeat as timers, and takes the outcome back as an event.
+
+use crate::effect::{Effect, TaskRequest};
+use crate::event::{Event, TaskId};
+use crate::execution::{Execution, Flow, TimerPurpose};
+use crate::history::EventType;
+use crate::thread::{Phase, TaskWait, ThreadId};
+use asl::errors::{Failure, DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, QUERY_EVALUATION_ERROR, TIMEOUT};
+use asl::model::{SecondsSpec, State, StateMachine, TaskSpec};
+use asl::random::Entropy;
+use serde_json::{json, Value};
+
+/// The suffix that makes a Task wait for SendTaskSuccess/Failure.
+pub const WAIT_FOR_TASK_TOKEN: &str = ".waitForTaskToken";
+
+/// Splits a Resource into the `resourceType` and `resource` AWS writes in history:
+/// `arn:aws:states:::lambda:invoke` gives (`lambda`, `invoke`); a Lambda function ARN
+/// gives (`lambda`, the function name); `wasm:name` gives (`wasm`, `name`).
+pub fn resource_parts(resource: &str) -> (String, String) {
+    let base = resource.strip_suffix(WAIT_FOR_TASK_TOKEN).unwrap_or(resource);
+    if let Some(rest) = base.strip_prefix("arn:aws:states:::") {
+        let mut parts = rest.splitn(2, ':');
+        let service = parts.next().unwrap_or_default();
+        let action = parts.next().unwrap_or_default();
+        let action = if resource.ends_with(WAIT_FOR_TASK_TOKEN) {
+            format!("{action}{WAIT_FOR_TASK_TOKEN}")
+        } else {
+            action.to_string()
+        };
+        return (service.to_string(), action);
+    }
+    let fields: Vec<&str> = base.split(':').collect();
+    if fields.len() >= 7 && fields[0] == "arn" && fields[2] == "lambda" && fields[5] == "function" {
+        return ("lambda".into(), fields[6].to_string());
+    }
+    match base.split_once(':') {
+        Some((kind, name)) => (kind.to_string(), name.to_string()),
+        None => ("task".into(), base.to_string()),
+    }
+}
+
+impl Execution {
+    pub(crate) fn run_task(&mut self, tid: ThreadId, state: &State, spec: &TaskSpec) -> Result<Flow, Failure> {
+        let token = spec.resource.ends_with(WAIT_FOR_TASK_TOKEN).then(|| self.new_token());
+        let input = self.parameters_input(tid, state, token.as_deref())?;
+        let (timeout, heartbeat) = {
+            let effective = self.effective_input(tid, state)?;
+            (
+                resolve_seconds(spec.timeout.as_ref(), &effective, "TimeoutSecondsPath")?,
+                resolve_seconds(spec.heartbeat.as_ref(), &effective, "HeartbeatSecondsPath")?,
+            )
+        };
+        let (resource_type, resource) = resource_parts(&spec.resource);
+        let task = self.new_id();
+        let region = self.info.state_machine_arn.split(':').nth(3).unwrap_or("us-east-1").to_string();
+        let details = self.config.record_history.then(|| {
+            let mut d = json!({
+                "resourceType": resource_type,
+                "resource": resource,
+                "region": region,
+                "parameters": self.data_text(&input),
+            });
+            if let Some(t) = timeout {
+                d["timeoutInSeconds"] = json!(t);
+            }
+            if let Some(h) = heartbeat {
+                d["heartbeatInSeconds"] = json!(h);
+            }
+            d
+        });
+        self.record(tid, EventType::TaskScheduled, details);
+        let attempt = self.thread(tid).retry_count;
+        self.out.effects.push(Effect::RunTask(TaskRequest {
+            id: task,
+            state_name: state.name.clone(),
+            resource: spec.resource.clone(),
+            input,
+            timeout_seconds: timeout,
+            heartbeat_seconds: heartbeat,
+            token,
+            attempt,
+        }));
+        let timeout_timer = timeout.map(|t| self.new_timer(TimerPurpose::TaskTimeout(tid), t as f64));
+        let heartbeat = heartbeat.map(|h| (self.new_timer(TimerPurpose::Heartbeat(tid), h as f64), h));
+        self.tasks.insert(task, tid);
+        self.thread_mut_expect(tid).phase = Phase::Task(TaskWait {
+            task,
+            resource_type,
+            resource,
+            timeout_timer,
+            heartbeat,
+        });
+        Ok(Flow::Stop)
+    }
+
+    /// A fresh task token: 256 random bits, hex.
+    fn new_token(&mut self) -> String {
+        let rng = self.random();
+        (0..4).map(|_| format!("{:016x}", rng.next_u64())).collect()
+    }
+
+    /// Feeds a task outcome to the thread that waits for it.
+    pub(crate) fn task_event(&mut self, _machine: &StateMachine, event: Event) {
+        let task = match &event {
+            Event::TaskStarted { task }
+            | Event::TaskSucceeded { task, .. }
+            | Event::TaskFailed { task, .. }
+            | Event::TaskHeartbeat { task } => *task,
+            _ => return,
+        };
+        let Some(&tid) = self.tasks.get(&task) else {
+            return;
+        };
+        let Some(Phase::Task(wait)) = self.thread_opt(tid).map(|t| t.phase.clone()) else {
+            return;
+        };
+        let parts = json!({"resourceType": wait.resource_type, "resource": wait.resource});
+        match event {
+            Event::TaskStarted { .. } => {
+                self.record(tid, EventType::TaskStarted, Some(parts));
+            }
+            Event::TaskHeartbeat { .. } => {
+                if let Some((timer, period)) = wait.heartbeat {
+                    self.cancel_timer(timer);
+                    let timer = self.new_timer(TimerPurpose::Heartbeat(tid), period as f64);
+                    if let Some(Phase::Task(w)) = self.thread_mut(tid).map(|t| &mut t.phase) {
+                        w.heartbeat = Some((timer, period));
+                    }
+                }
+            }
+            Event::TaskSucceeded { output, .. } => {
+                self.end_task(task, &wait);
+                let mut details = parts;
+                details["output"] = json!(self.data_text(&output));
+                details["outputDetails"] = json!({"truncated": false});
+                self.record(tid, EventType::TaskSucceeded, Some(details));
+                let phase = if asl::size::within(&output, self.config.max_payload_bytes) {
+                    Phase::Completed(output)
+                } else {
+                    let state = self.thread(tid).state;
+                    let _ = state;
+                    Phase::Failed(Failure::new(
+                        DATA_LIMIT_EXCEEDED,
+                        "The task returned a result with a size exceeding the maximum number of bytes service limit.",
+                    ))
+                };
+                self.thread_mut_expect(tid).phase = phase;
+                self.ready.push_back(tid);
+            }
+            Event::TaskFailed { error, cause, .. } => {
+                self.end_task(task, &wait);
+                let mut details = parts;
+                details["error"] = json!(error);
+                details["cause"] = json!(cause);
+                self.record(tid, EventType::TaskFailed, Some(details));
+                self.thread_mut_expect(tid).phase = Phase::Failed(Failure::new(error, cause));
+                self.ready.push_back(tid);
+            }
+            _ => {}
+        }
+    }
+
+    /// The task's deadline or heartbeat passed.
+    pub(crate) fn task_timed_out(&mut self, tid: ThreadId, heartbeat: bool) {
+        let Some(Phase::Task(wait)) = self.thread_opt(tid).map(|t| t.phase.clone()) else {
+            return;
+        };
+        self.end_task(wait.task, &wait);
+        self.out.effects.push(Effect::CancelTask { id: wait.task });
+        let error = if heartbeat { HEARTBEAT_TIMEOUT } else { TIMEOUT };
+        let details = json!({"resourceType": wait.resource_type, "resource": wait.resource, "error": error, "cause": ""});
+        self.record(tid, EventType::TaskTimedOut, Some(details));
+        self.thread_mut_expect(tid).phase = Phase::Failed(Failure::new(error, ""));
+        self.ready.push_back(tid);
+    }
+
+    /// Forgets a task and cancels its timers.
+    pub(crate) fn end_task(&mut self, task: TaskId, wait: &TaskWait) {
+        self.tasks.remove(&task);
+        if let Some(timer) = wait.timeout_timer {
+            self.cancel_timer(timer);
+        }
+        if let Some((timer, _)) = wait.heartbeat {
+            self.cancel_timer(timer);
+        }
+    }
+}
+
+/// Resolves TimeoutSeconds/HeartbeatSeconds or their Path forms.
+fn resolve_seconds(spec: Option<&SecondsSpec>, effective: &Value, field: &str) -> Result<Option<u64>, Failure> {
+    match spec {
+        None => Ok(None),
+        Some(SecondsSpec::Fixed(n)) => Ok(Some(*n)),
+        Some(SecondsSpec::Path(path)) => {
+            let value = path.select(effective).ok_or_else(|| asl::payload::no_results(path))?;
+            match value.as_u64() {
+                Some(n) if n > 0 => Ok(Some(n)),
+                _ => Err(Failure::runtime(format!(
+                    "The {field} parameter does not reference a positive integer: {} == {}",
+                    path.as_str(),
+                    value
+                ))),
+            }
+        }
+        Some(SecondsSpec::Expr(expr)) => Err(Failure::new(
+            QUERY_EVALUATION_ERROR,
+            format!("JSONata expressions are not supported yet: '{expr}'"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_parts_follow_aws() {
+        assert_eq!(resource_parts("arn:aws:states:::lambda:invoke"), ("lambda".into(), "invoke".into()));
+        assert_eq!(
+            resource_parts("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+            ("sqs".into(), "sendMessage.waitForTaskToken".into())
+        );
+        assert_eq!(
+            resource_parts("arn:aws:lambda:us-east-1:123456789012:function:add:1"),
+            ("lambda".into(), "add".into())
+        );
+        assert_eq!(resource_parts("wasm:saga:2"), ("wasm".into(), "saga:2".into()));
+    }
+}

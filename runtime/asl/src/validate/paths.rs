@@ -1,0 +1,185 @@
+//! JSONPath fields, reference paths, intrinsic functions and payload templates.
+//!
+//! - `InputPath`, `OutputPath`, `ItemsPath` and the `…Path` fields hold a path
+//!   ([`JsonPath::parse`]); `InputPath`/`OutputPath` may also be `null`.
+//! - `ResultPath` and a Choice rule's `Variable` hold a *reference* path: definite,
+//!   no wildcards, filters or slices (`ResultPath` may be `null`).
+//! - In a payload template (`Parameters`, `ResultSelector`, `ItemSelector`, JSONPath
+//!   `Assign`, ...) a key ending in `.$` holds a path or an intrinsic function call,
+//!   at any depth of nested objects and arrays.
+
+use super::codes;
+use super::context::{child, index, type_name, Ctx};
+use crate::intrinsics::Intrinsic;
+use crate::jsonpath::JsonPath;
+use serde_json::Value;
+
+/// True when a string looks like a path (`$`, `$.x`, `$$.x`, `$[0]`, `$var`).
+pub(crate) fn looks_like_path(s: &str) -> bool {
+    s == "$" || s == "$$" || s.starts_with("$.") || s.starts_with("$$.") || s.starts_with("$[")
+}
+
+/// Parses a path; `Err` says why it is not one.
+pub(crate) fn parse_path(text: &str) -> Result<JsonPath, String> {
+    if !text.starts_with('$') {
+        return Err(format!(
+            "'{text}' is not a JSONPath: a path starts with '$'"
+        ));
+    }
+    JsonPath::parse(text).map_err(|e| format!("'{text}' is not a valid JSONPath: {e}"))
+}
+
+/// Parses a reference path (a definite path); `Err` says why it is not one.
+pub(crate) fn parse_reference(text: &str) -> Result<JsonPath, String> {
+    let path = parse_path(text)?;
+    if path.is_definite() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "'{text}' is not a valid reference path: only property names and single indexes are allowed"
+        ))
+    }
+}
+
+/// Checks an intrinsic function call.
+pub(crate) fn parse_intrinsic(text: &str) -> Result<(), String> {
+    Intrinsic::parse(text)
+        .map(|_| ())
+        .map_err(|e| format!("'{text}' is not a valid intrinsic function call: {e}"))
+}
+
+/// A field holding a path (or `null` when `nullable`).
+pub(crate) fn check_path(ctx: &mut Ctx, v: &Value, ptr: &str, field: &str, nullable: bool) {
+    match v {
+        Value::Null if nullable => {}
+        Value::String(s) => {
+            if let Err(why) = parse_path(s) {
+                ctx.schema(ptr, format!("'{field}': {why}"));
+            }
+        }
+        other => ctx.schema(
+            ptr,
+            format!(
+                "'{field}' must be a JSONPath string, not {}",
+                type_name(other)
+            ),
+        ),
+    }
+}
+
+/// A field holding a reference path (or `null` when `nullable`).
+pub(crate) fn check_reference_path(
+    ctx: &mut Ctx,
+    v: &Value,
+    ptr: &str,
+    field: &str,
+    nullable: bool,
+) {
+    match v {
+        Value::Null if nullable => {}
+        Value::String(s) => {
+            if let Err(why) = parse_reference(s) {
+                ctx.schema(ptr, format!("'{field}': {why}"));
+            }
+        }
+        other => ctx.schema(
+            ptr,
+            format!(
+                "'{field}' must be a reference path string, not {}",
+                type_name(other)
+            ),
+        ),
+    }
+}
+
+/// A field holding a path or an intrinsic function call (`ErrorPath`, `CausePath`, `.$` values).
+pub(crate) fn check_path_or_intrinsic(ctx: &mut Ctx, v: &Value, ptr: &str, field: &str) {
+    match v {
+        Value::String(s) => {
+            let result = if Intrinsic::looks_like(s) {
+                parse_intrinsic(s)
+            } else {
+                parse_path(s).map(|_| ())
+            };
+            if let Err(why) = result {
+                ctx.schema(ptr, format!("'{field}': {why}"));
+            }
+        }
+        other => ctx.schema(
+            ptr,
+            format!(
+                "'{field}' must be a JSONPath or intrinsic function string, not {}",
+                type_name(other)
+            ),
+        ),
+    }
+}
+
+/// A payload template that must be an object (`Parameters`, `ResultSelector`, ...).
+pub(crate) fn check_template_object(ctx: &mut Ctx, v: &Value, ptr: &str, field: &str) {
+    if !v.is_object() {
+        ctx.schema(
+            ptr,
+            format!("'{field}' must be an object, not {}", type_name(v)),
+        );
+        return;
+    }
+    check_template(ctx, v, ptr);
+}
+
+/// Checks every `.$` key inside `value` (walked without recursion), and warns
+/// (`NO_DOLLAR`) where a plain key holds what looks like a path or intrinsic.
+pub(crate) fn check_template(ctx: &mut Ctx, value: &Value, ptr: &str) {
+    let mut stack: Vec<(&Value, String)> = vec![(value, ptr.to_string())];
+    while let Some((v, p)) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                let mut children = Vec::new();
+                for (key, item) in map {
+                    let item_ptr = child(&p, key);
+                    if let Some(name) = key.strip_suffix(".$") {
+                        if name.is_empty() {
+                            ctx.schema(&item_ptr, "A field name must come before '.$'");
+                        }
+                        check_path_or_intrinsic(ctx, item, &item_ptr, key);
+                        continue;
+                    }
+                    if let Value::String(s) = item {
+                        if looks_like_path(s) || (Intrinsic::looks_like(s) && s.contains('(')) {
+                            ctx.warning(
+                                codes::NO_DOLLAR,
+                                &item_ptr,
+                                format!(
+                                    "The value of '{key}' looks like a path or intrinsic function, \
+                                     but it is used as a literal string because the key does not end with '.$'"
+                                ),
+                            );
+                        }
+                    }
+                    children.push((item, item_ptr));
+                }
+                stack.extend(children.into_iter().rev());
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((item, index(&p, i)));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_shapes() {
+        assert!(looks_like_path("$.a"));
+        assert!(looks_like_path("$$.Execution.Id"));
+        assert!(!looks_like_path("$5.00"));
+        assert!(parse_path("a.b").is_err());
+        assert!(parse_path("$.a").is_ok());
+    }
+}

@@ -1,1 +1,50 @@
-fn main() {}
+//! The `stepwise` command.
+//!
+//! # Layout
+//! - `main.rs`: argument parsing (clap) and dispatch.
+//! - [`validate_cmd`]: `stepwise validate FILE`.
+//! - [`run_cmd`]: `stepwise run FILE`: one execution in-process, no server.
+//! - [`bench_cmd`]: `stepwise bench WORKLOAD...`: the engine benchmark.
+//! - [`local`]: what `run` and `bench` share: ARNs, clocks, loading files.
+
+mod bench_cmd;
+mod local;
+mod run_cmd;
+mod validate_cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Stepwise: Amazon States Language workflows with WebAssembly tasks.
+#[derive(Parser)]
+#[command(name = "stepwise", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a definition the way AWS does; exit 1 when it is invalid.
+    Validate(validate_cmd::Args),
+    /// Run one execution in-process and print its result.
+    Run(run_cmd::Args),
+    /// Measure transitions per second on benchmark workloads.
+    Bench(bench_cmd::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate(args) => validate_cmd::main(args),
+        Command::Run(args) => run_cmd::main(args),
+        Command::Bench(args) => bench_cmd::main(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("stepwise: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

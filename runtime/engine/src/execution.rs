@@ -170,6 +170,32 @@ impl Execution {
         std::mem::take(&mut self.out)
     }
 
+    /// DescribeExecution's fields: `executionArn`, `status`, `startDate`,
+    /// `stopDate`, `input` and `output` as JSON text, `error`, `cause`.
+    pub fn describe(&self) -> Value {
+        let mut out = json!({
+            "executionArn": self.info.execution_arn,
+            "stateMachineArn": self.info.state_machine_arn,
+            "name": self.info.name,
+            "status": self.status.as_str(),
+            "startDate": asl::timestamp::format_millis(self.info.start_time),
+            "input": self.info.input.to_string(),
+        });
+        if let Some(stop) = self.stop_time {
+            out["stopDate"] = json!(asl::timestamp::format_millis(stop));
+        }
+        if let Some(output) = &self.output {
+            out["output"] = json!(output.to_string());
+        }
+        if let Some(error) = &self.error {
+            out["error"] = json!(error);
+        }
+        if let Some(cause) = &self.cause {
+            out["cause"] = json!(cause);
+        }
+        out
+    }
+
     /// True once the execution ended.
     pub fn is_finished(&self) -> bool {
         self.status != Status::Running

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 /// Deepest nesting of Parallel branches and Map item processors: the definition's own
 /// `States` is depth 0, a branch of a top-level Parallel depth 1. Deeper is
-/// `TOO_DEEPLY_NESTED` (this bounds the validator's recursion).
-pub const MAX_MACHINE_DEPTH: usize = 32;
+/// `TOO_DEEPLY_NESTED` (this bounds the validator's recursion). Each level is 3 or 4
+/// levels of JSON, so 20 stays well inside serde_json's parsing limit of 128.
+pub const MAX_MACHINE_DEPTH: usize = 20;
 
 /// Deepest nesting of Choice rules through `And`, `Or` and `Not` (a rule in `Choices`
 /// is depth 0). Deeper is `TOO_DEEPLY_NESTED`.

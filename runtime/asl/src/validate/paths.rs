@@ -19,14 +19,23 @@ pub(crate) fn looks_like_path(s: &str) -> bool {
     s == "$" || s == "$$" || s.starts_with("$.") || s.starts_with("$$.") || s.starts_with("$[")
 }
 
-/// Parses a path; `Err` says why it is not one.
+/// Parses a path; `Err` says why it is not one. A path may also start at a workflow
+/// variable (`$order.items[0]`): the name is set aside and the rest parsed as a path.
 pub(crate) fn parse_path(text: &str) -> Result<JsonPath, String> {
-    if !text.starts_with('$') {
+    let Some(after_dollar) = text.strip_prefix('$') else {
         return Err(format!(
             "'{text}' is not a JSONPath: a path starts with '$'"
         ));
-    }
-    JsonPath::parse(text).map_err(|e| format!("'{text}' is not a valid JSONPath: {e}"))
+    };
+    let path_text = if after_dollar.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        let name_len = after_dollar
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after_dollar.len());
+        format!("${}", &after_dollar[name_len..])
+    } else {
+        text.to_string()
+    };
+    JsonPath::parse(&path_text).map_err(|e| format!("'{text}' is not a valid JSONPath: {e}"))
 }
 
 /// Parses a reference path (a definite path); `Err` says why it is not one.
@@ -181,5 +190,7 @@ mod tests {
         assert!(!looks_like_path("$5.00"));
         assert!(parse_path("a.b").is_err());
         assert!(parse_path("$.a").is_ok());
+        assert!(parse_path("$order.items[0]").is_ok());
+        assert!(parse_path("$x").is_ok());
     }
 }

@@ -57,6 +57,8 @@ pub(crate) fn check_state(ctx: &mut Ctx, env: &Env, state: &Value, ptr: &str) ->
             ptr,
             format!("A state must be an object, not {}", type_name(state)),
         );
+        // Unknown shape: presumed terminal, so MISSING_END_STATE does not pile on.
+        summary.terminal = true;
         return summary;
     };
 

@@ -88,20 +88,41 @@ pub const OPERATORS: &[(&str, Operator)] = &[
     ("StringEquals", Operator::Equals(Family::String)),
     ("StringLessThan", Operator::LessThan(Family::String)),
     ("StringGreaterThan", Operator::GreaterThan(Family::String)),
-    ("StringLessThanEquals", Operator::LessThanEquals(Family::String)),
-    ("StringGreaterThanEquals", Operator::GreaterThanEquals(Family::String)),
+    (
+        "StringLessThanEquals",
+        Operator::LessThanEquals(Family::String),
+    ),
+    (
+        "StringGreaterThanEquals",
+        Operator::GreaterThanEquals(Family::String),
+    ),
     ("StringMatches", Operator::StringMatches),
     ("NumericEquals", Operator::Equals(Family::Numeric)),
     ("NumericLessThan", Operator::LessThan(Family::Numeric)),
     ("NumericGreaterThan", Operator::GreaterThan(Family::Numeric)),
-    ("NumericLessThanEquals", Operator::LessThanEquals(Family::Numeric)),
-    ("NumericGreaterThanEquals", Operator::GreaterThanEquals(Family::Numeric)),
+    (
+        "NumericLessThanEquals",
+        Operator::LessThanEquals(Family::Numeric),
+    ),
+    (
+        "NumericGreaterThanEquals",
+        Operator::GreaterThanEquals(Family::Numeric),
+    ),
     ("BooleanEquals", Operator::Equals(Family::Boolean)),
     ("TimestampEquals", Operator::Equals(Family::Timestamp)),
     ("TimestampLessThan", Operator::LessThan(Family::Timestamp)),
-    ("TimestampGreaterThan", Operator::GreaterThan(Family::Timestamp)),
-    ("TimestampLessThanEquals", Operator::LessThanEquals(Family::Timestamp)),
-    ("TimestampGreaterThanEquals", Operator::GreaterThanEquals(Family::Timestamp)),
+    (
+        "TimestampGreaterThan",
+        Operator::GreaterThan(Family::Timestamp),
+    ),
+    (
+        "TimestampLessThanEquals",
+        Operator::LessThanEquals(Family::Timestamp),
+    ),
+    (
+        "TimestampGreaterThanEquals",
+        Operator::GreaterThanEquals(Family::Timestamp),
+    ),
     ("IsNull", Operator::IsNull),
     ("IsPresent", Operator::IsPresent),
     ("IsNumeric", Operator::IsNumeric),
@@ -167,7 +188,9 @@ impl ChoiceRule {
         for (field, value) in obj {
             if let Some((op, is_path)) = operator_for_field(field) {
                 let operand = if is_path {
-                    let text = value.as_str().ok_or_else(|| format!("{field} must be a path"))?;
+                    let text = value
+                        .as_str()
+                        .ok_or_else(|| format!("{field} must be a path"))?;
                     Operand::Path(JsonPath::parse(text).map_err(|e| format!("{field}: {e}"))?)
                 } else {
                     Operand::Value(value.clone())
@@ -363,21 +386,36 @@ mod tests {
         let num = Operator::Equals(Family::Numeric);
         assert!(compare(num, &json!(1), &json!(1.0)));
         assert!(!compare(num, &json!("1"), &json!(1)));
-        assert!(compare(Operator::LessThan(Family::String), &json!("a"), &json!("b")));
-        assert!(!compare(Operator::Equals(Family::Boolean), &json!(1), &json!(true)));
+        assert!(compare(
+            Operator::LessThan(Family::String),
+            &json!("a"),
+            &json!("b")
+        ));
+        assert!(!compare(
+            Operator::Equals(Family::Boolean),
+            &json!(1),
+            &json!(true)
+        ));
         assert!(compare(
             Operator::LessThan(Family::Timestamp),
             &json!("2016-03-14T01:59:00Z"),
             &json!("2016-03-14T02:59:00+00:30")
         ));
-        assert!(!compare(Operator::Equals(Family::Timestamp), &json!("nope"), &json!("2016-03-14T01:59:00Z")));
+        assert!(!compare(
+            Operator::Equals(Family::Timestamp),
+            &json!("nope"),
+            &json!("2016-03-14T01:59:00Z")
+        ));
         assert!(compare(Operator::IsNull, &json!(null), &json!(true)));
         assert!(compare(Operator::IsTimestamp, &json!("x"), &json!(false)));
     }
 
     #[test]
     fn path_forms_are_recognised() {
-        assert_eq!(operator_for_field("NumericEqualsPath"), Some((Operator::Equals(Family::Numeric), true)));
+        assert_eq!(
+            operator_for_field("NumericEqualsPath"),
+            Some((Operator::Equals(Family::Numeric), true))
+        );
         assert_eq!(operator_for_field("IsNullPath"), None);
         assert_eq!(operator_for_field("StringMatchesPath"), None);
         assert_eq!(operator_for_field("Next"), None);

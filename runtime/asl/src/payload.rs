@@ -171,23 +171,33 @@ pub fn apply_filter(filter: &Filter, value: Value) -> Result<Value, Failure> {
         Filter::All => Ok(value),
         Filter::Nothing => Ok(Value::Object(Map::new())),
         Filter::Path(path) => match path.root() {
-            crate::jsonpath::Root::Input => path.take(value).ok_or_else(|| no_results(path)),
-            crate::jsonpath::Root::Context => Err(no_results(path)),
+            crate::jsonpath::Root::Input => {
+                if path.is_definite() && path.select_ref(&value).is_none() {
+                    return Err(no_results(path, &value));
+                }
+                path.take(value)
+                    .ok_or_else(|| no_results(path, &Value::Null))
+            }
+            crate::jsonpath::Root::Context => Err(no_results(path, &Value::Null)),
         },
     }
 }
 
-/// AWS's text for an InputPath/OutputPath that selects nothing.
-pub fn no_results(path: &JsonPath) -> Failure {
-    Failure::runtime(format!(
-        "Invalid path '{}' : No results for path: {}",
-        path.as_str(),
-        path.normalized()
-    ))
+/// AWS's text for a path (InputPath, OutputPath, ItemsPath, ...) that selects
+/// nothing in `root`: Jayway's reason, quoted.
+pub fn no_results(path: &JsonPath, root: &Value) -> Failure {
+    let reason = path
+        .miss_reason(root)
+        .unwrap_or_else(|| format!("No results for path: {}", path.normalized()));
+    Failure::runtime(format!("Invalid path '{}' : {}", path.as_str(), reason))
 }
 
 /// Applies `ResultPath`: combines the state's (raw) input with its result.
-pub fn apply_result_path(result_path: &ResultPath, input: Value, result: Value) -> Result<Value, Failure> {
+pub fn apply_result_path(
+    result_path: &ResultPath,
+    input: Value,
+    result: Value,
+) -> Result<Value, Failure> {
     match result_path {
         ResultPath::Replace => Ok(result),
         ResultPath::Discard => Ok(input),
@@ -240,6 +250,9 @@ mod tests {
     fn null_result_path_keeps_input() {
         let out = apply_result_path(&ResultPath::Discard, json!({"a": 1}), json!(2)).unwrap();
         assert_eq!(out, json!({"a": 1}));
-        assert_eq!(apply_filter(&Filter::Nothing, json!([1])).unwrap(), json!({}));
+        assert_eq!(
+            apply_filter(&Filter::Nothing, json!([1])).unwrap(),
+            json!({})
+        );
     }
 }

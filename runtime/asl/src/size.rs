@@ -88,7 +88,11 @@ mod tests {
             json!([{"k": 18446744073709551615u64}, -9223372036854775808i64, 1e300]),
         ];
         for v in samples {
-            assert_eq!(json_len_capped(&v, usize::MAX), serde_json::to_string(&v).unwrap().len(), "{v}");
+            assert_eq!(
+                json_len_capped(&v, usize::MAX),
+                serde_json::to_string(&v).unwrap().len(),
+                "{v}"
+            );
         }
     }
 

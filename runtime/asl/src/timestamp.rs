@@ -31,7 +31,8 @@ mod tests {
         assert!(parse("2016-03-14T01:59:00+02:00").is_some());
         assert_eq!(
             parse("2016-03-14T03:59:00+02:00"),
-            parse("2016-03-14T01:59:00Z").map(|t| t.with_timezone(&FixedOffset::east_opt(7200).unwrap()))
+            parse("2016-03-14T01:59:00Z")
+                .map(|t| t.with_timezone(&FixedOffset::east_opt(7200).unwrap()))
         );
     }
 

@@ -50,23 +50,38 @@ pub fn main(args: Args) -> Result<ExitCode> {
     }
     let exe = std::env::current_exe().context("cannot find the stepwise executable")?;
     let mut results = Vec::new();
-    println!("{:<20} {:>14} {:>12} {:>10} {:>12}", "workload", "transitions/s", "median ms", "runs", "peak RSS MiB");
+    println!(
+        "{:<20} {:>14} {:>12} {:>10} {:>12}",
+        "workload", "transitions/s", "median ms", "runs", "peak RSS MiB"
+    );
     for workload in &args.workloads {
         let mut cmd = std::process::Command::new(&exe);
-        cmd.arg("bench").arg("--single").arg(workload).arg("--n").arg(args.n.to_string());
+        cmd.arg("bench")
+            .arg("--single")
+            .arg(workload)
+            .arg("--n")
+            .arg(args.n.to_string());
         cmd.arg("--budget").arg(args.budget.to_string());
         if args.history {
             cmd.arg("--history");
         }
-        let out = cmd.output().context("cannot run the benchmark child process")?;
+        let out = cmd
+            .output()
+            .context("cannot run the benchmark child process")?;
         let stdout = String::from_utf8_lossy(&out.stdout);
         let line = stdout.lines().last().unwrap_or_default();
         let result: Value = match serde_json::from_str(line) {
             Ok(v) => v,
-            Err(_) => json!({"workload": workload.display().to_string(), "error": String::from_utf8_lossy(&out.stderr).trim().to_string()}),
+            Err(_) => {
+                json!({"workload": workload.display().to_string(), "error": String::from_utf8_lossy(&out.stderr).trim().to_string()})
+            }
         };
         match result.get("error") {
-            Some(error) => println!("{:<20} error: {}", result["workload"].as_str().unwrap_or("?"), error.as_str().unwrap_or("?")),
+            Some(error) => println!(
+                "{:<20} error: {}",
+                result["workload"].as_str().unwrap_or("?"),
+                error.as_str().unwrap_or("?")
+            ),
             None => println!(
                 "{:<20} {:>14.0} {:>12.3} {:>10} {:>12.1}",
                 result["workload"].as_str().unwrap_or("?"),
@@ -82,16 +97,22 @@ pub fn main(args: Args) -> Result<ExitCode> {
         std::fs::write(path, serde_json::to_string_pretty(&results)?)?;
     }
     let failed = results.iter().any(|r| r.get("error").is_some());
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn measure(args: &Args) -> Result<Value> {
     let [path] = args.workloads.as_slice() else {
         bail!("--single takes one workload");
     };
-    let workload: Value = serde_json::from_str(&read_text(path)?).context("workload is not JSON")?;
+    let workload: Value =
+        serde_json::from_str(&read_text(path)?).context("workload is not JSON")?;
     let name = workload["name"].as_str().unwrap_or("workload").to_string();
-    let machine = StateMachine::from_value(workload["definition"].clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let machine = StateMachine::from_value(workload["definition"].clone())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let input = workload["input"].clone();
     let expected = &workload["expected_output"];
     let expected_states = workload["expected_states_entered"].as_u64().unwrap_or(0);
@@ -118,7 +139,10 @@ fn measure(args: &Args) -> Result<Value> {
             bail!("{name}: output differs from expected_output");
         }
         if expected_states > 0 && execution.transitions != expected_states {
-            bail!("{name}: {} states entered, expected {expected_states}", execution.transitions);
+            bail!(
+                "{name}: {} states entered, expected {expected_states}",
+                execution.transitions
+            );
         }
         Ok(elapsed)
     };

@@ -59,10 +59,19 @@ pub fn random_uuid() -> String {
 
 /// The state machine name a file stands for: its stem, reduced to AWS's name rules.
 pub fn machine_name(path: &Path) -> String {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("workflow");
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("workflow");
     let name: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .take(80)
         .collect();
     if name.is_empty() {
@@ -73,15 +82,31 @@ pub fn machine_name(path: &Path) -> String {
 }
 
 /// Builds the execution's identity as AWS would name it.
-pub fn execution_info(machine: &str, name: &str, express: bool, input: Value, start: DateTime<Utc>) -> Result<ExecutionInfo> {
+pub fn execution_info(
+    machine: &str,
+    name: &str,
+    express: bool,
+    input: Value,
+    start: DateTime<Utc>,
+) -> Result<ExecutionInfo> {
     if name.is_empty() || name.len() > 80 {
         bail!("--name must be 1 to 80 characters");
     }
-    let kind = if express { "express" } else { "execution" };
+    // Express execution ARNs carry a third part after the name, as AWS writes them.
+    let execution_arn = if express {
+        format!(
+            "arn:aws:states:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:express:{machine}:{name}:{}",
+            random_uuid()
+        )
+    } else {
+        format!("arn:aws:states:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:execution:{machine}:{name}")
+    };
     Ok(ExecutionInfo {
-        execution_arn: format!("arn:aws:states:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:{kind}:{machine}:{name}"),
+        execution_arn,
         name: name.to_string(),
-        state_machine_arn: format!("arn:aws:states:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:stateMachine:{machine}"),
+        state_machine_arn: format!(
+            "arn:aws:states:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:stateMachine:{machine}"
+        ),
         state_machine_name: machine.to_string(),
         role_arn: format!("arn:aws:iam::{DEFAULT_ACCOUNT}:role/stepwise-local"),
         start_time: start,

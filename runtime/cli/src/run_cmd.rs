@@ -1,7 +1,9 @@
 //! `stepwise run FILE`: one execution in-process, no server. The last line of
 //! standard output is one JSON object with DescribeExecution's fields.
 
-use crate::local::{execution_info, machine_name, parse_input, random_seed, random_uuid, read_text, RealClock};
+use crate::local::{
+    execution_info, machine_name, parse_input, random_seed, random_uuid, read_text, RealClock,
+};
 use anyhow::{Context, Result};
 use asl::model::StateMachine;
 use chrono::Utc;
@@ -50,7 +52,16 @@ pub fn main(args: Args) -> Result<ExitCode> {
         Ok(m) => m,
         Err(err) => {
             for d in &err.diagnostics {
-                eprintln!("error: {}: {} [{}]", if d.location.is_empty() { "/" } else { &d.location }, d.message, d.code);
+                eprintln!(
+                    "error: {}: {} [{}]",
+                    if d.location.is_empty() {
+                        "/"
+                    } else {
+                        &d.location
+                    },
+                    d.message,
+                    d.code
+                );
             }
             println!(
                 "{}",
@@ -73,7 +84,14 @@ pub fn main(args: Args) -> Result<ExitCode> {
         record_history: args.history || !express,
         ..EngineConfig::default()
     };
-    let finished = runner::run(&machine, info, config, random_seed(), clock.as_mut(), &mut NoTasks);
+    let finished = runner::run(
+        &machine,
+        info,
+        config,
+        random_seed(),
+        clock.as_mut(),
+        &mut NoTasks,
+    );
     if args.history {
         for event in &finished.history {
             println!("{}", serde_json::to_string(event).context("history event")?);

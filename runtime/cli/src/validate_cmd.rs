@@ -32,10 +32,17 @@ pub fn main(args: Args) -> Result<ExitCode> {
     let valid = diagnostics.iter().all(|d| d.severity != Severity::Error);
     if args.json {
         let result = if valid { "OK" } else { "FAIL" };
-        println!("{}", serde_json::json!({"result": result, "diagnostics": diagnostics}));
+        println!(
+            "{}",
+            serde_json::json!({"result": result, "diagnostics": diagnostics})
+        );
     } else {
         for d in &diagnostics {
-            let location = if d.location.is_empty() { "/" } else { &d.location };
+            let location = if d.location.is_empty() {
+                "/"
+            } else {
+                &d.location
+            };
             let severity = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -45,9 +52,20 @@ pub fn main(args: Args) -> Result<ExitCode> {
         if valid {
             println!("{}: valid", args.file.display());
         } else {
-            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-            println!("{}: invalid ({errors} error{})", args.file.display(), if errors == 1 { "" } else { "s" });
+            let errors = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            println!(
+                "{}: invalid ({errors} error{})",
+                args.file.display(),
+                if errors == 1 { "" } else { "s" }
+            );
         }
     }
-    Ok(if valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

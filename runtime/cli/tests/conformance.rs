@@ -22,14 +22,26 @@ fn corpus() -> Option<PathBuf> {
 fn run_case(case: &Value, seed: u64) -> Value {
     let machine = match StateMachine::from_value(case["definition"].clone()) {
         Ok(m) => m,
-        Err(e) => return json!({"status": "CREATE_FAILED", "error": "InvalidDefinition", "cause": e.to_string()}),
+        Err(e) => {
+            return json!({"status": "CREATE_FAILED", "error": "InvalidDefinition", "cause": e.to_string()})
+        }
     };
-    let express = case["recorded_as"].as_str().unwrap_or("STANDARD").starts_with("EXPRESS");
+    let express = case["recorded_as"]
+        .as_str()
+        .unwrap_or("STANDARD")
+        .starts_with("EXPRESS");
     let name = format!("conf-{seed}");
-    let kind = if express { "express" } else { "execution" };
-    let start = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single().unwrap_or_else(Utc::now);
+    let execution_arn = if express {
+        format!("arn:aws:states:us-east-1:123456789012:express:conformance:{name}:{seed:08x}-0000-4000-8000-000000000000")
+    } else {
+        format!("arn:aws:states:us-east-1:123456789012:execution:conformance:{name}")
+    };
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 2, 3, 4, 5)
+        .single()
+        .unwrap_or_else(Utc::now);
     let info = ExecutionInfo {
-        execution_arn: format!("arn:aws:states:us-east-1:123456789012:{kind}:conformance:{name}"),
+        execution_arn,
         name,
         state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:conformance".into(),
         state_machine_name: "conformance".into(),
@@ -51,7 +63,9 @@ fn run_case(case: &Value, seed: u64) -> Value {
 #[test]
 fn conformance_corpus() {
     let Some(path) = corpus() else {
-        println!("conformance: corpus not found beside the repository (../shared/conformance); skipped");
+        println!(
+            "conformance: corpus not found beside the repository (../shared/conformance); skipped"
+        );
         return;
     };
     let text = std::fs::read_to_string(&path).expect("corpus readable");
@@ -64,17 +78,25 @@ fn conformance_corpus() {
             Ok(()) => passed += 1,
             Err(why) => {
                 failed += 1;
-                report.push_str(&format!("{}\n    {}\n", case["id"].as_str().unwrap_or("?"), why));
+                report.push_str(&format!(
+                    "{}\n    {}\n",
+                    case["id"].as_str().unwrap_or("?"),
+                    why
+                ));
             }
         }
     }
-    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/conformance-failures.txt");
+    let target =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/conformance-failures.txt");
     let _ = std::fs::write(&target, &report);
     if std::env::var_os("CONFORMANCE_VERBOSE").is_some() {
         print!("{report}");
     }
     println!("conformance: {passed} passed, {failed} failed");
-    let floor: usize = include_str!("conformance-floor.txt").trim().parse().expect("floor is a number");
+    let floor: usize = include_str!("conformance-floor.txt")
+        .trim()
+        .parse()
+        .expect("floor is a number");
     assert!(
         passed >= floor,
         "conformance fell below its floor: {passed} < {floor}; failures in target/conformance-failures.txt"

@@ -88,7 +88,9 @@ impl Scope<'_> {
                 }
                 Some(v)
             }
-            "StateMachine" => Some(json!({"Id": e.state_machine_arn, "Name": e.state_machine_name})),
+            "StateMachine" => {
+                Some(json!({"Id": e.state_machine_arn, "Name": e.state_machine_name}))
+            }
             "Task" => self.state.task_token.map(|t| json!({"Token": t})),
             "Map" => self
                 .state

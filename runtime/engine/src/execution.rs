@@ -151,7 +151,13 @@ impl Execution {
             let id = exec.new_timer(TimerPurpose::ExecutionTimeout, timeout as f64);
             let _ = id;
         }
-        let root = exec.spawn(ROOT_MACHINE, machine.machine(ROOT_MACHINE).start_at, input, None, started);
+        let root = exec.spawn(
+            ROOT_MACHINE,
+            machine.machine(ROOT_MACHINE).start_at,
+            input,
+            None,
+            started,
+        );
         exec.ready.push_back(root);
         exec.drive(machine);
         let step = std::mem::take(&mut exec.out);
@@ -481,7 +487,12 @@ impl Execution {
     }
 
     /// Appends a history event in thread `tid`'s chain (0: the execution's own).
-    pub(crate) fn record(&mut self, tid: ThreadId, event_type: EventType, details: Option<Value>) -> u64 {
+    pub(crate) fn record(
+        &mut self,
+        tid: ThreadId,
+        event_type: EventType,
+        details: Option<Value>,
+    ) -> u64 {
         self.events_written += 1;
         let id = self.events_written;
         let previous = if tid == usize::MAX {
@@ -505,11 +516,20 @@ impl Execution {
     }
 
     /// Ends the execution.
-    pub(crate) fn finish(&mut self, status: Status, output: Option<Value>, error: Option<String>, cause: Option<String>) {
+    pub(crate) fn finish(
+        &mut self,
+        status: Status,
+        output: Option<Value>,
+        error: Option<String>,
+        cause: Option<String>,
+    ) {
         if self.status != Status::Running {
             return;
         }
-        let root_last = self.thread_opt(0).map(|t| t.last_event).unwrap_or(self.events_written);
+        let root_last = self
+            .thread_opt(0)
+            .map(|t| t.last_event)
+            .unwrap_or(self.events_written);
         let (event_type, details) = match status {
             Status::Succeeded => (
                 EventType::ExecutionSucceeded,
@@ -517,7 +537,9 @@ impl Execution {
             ),
             Status::Failed => (EventType::ExecutionFailed, error_details(&error, &cause)),
             Status::TimedOut => (EventType::ExecutionTimedOut, error_details(&error, &cause)),
-            Status::Aborted | Status::Running => (EventType::ExecutionAborted, error_details(&error, &cause)),
+            Status::Aborted | Status::Running => {
+                (EventType::ExecutionAborted, error_details(&error, &cause))
+            }
         };
         // The final event follows the top-level thread's latest event.
         if let Some(t) = self.thread_mut(0) {

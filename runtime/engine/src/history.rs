@@ -99,7 +99,12 @@ pub struct HistoryEvent {
 impl Serialize for HistoryEvent {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("timestamp", &self.timestamp.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))?;
+        map.serialize_entry(
+            "timestamp",
+            &self
+                .timestamp
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        )?;
         map.serialize_entry("type", self.event_type.as_str())?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("previousEventId", &self.previous_event_id)?;
@@ -121,11 +126,15 @@ mod tests {
     #[test]
     fn serializes_in_aws_shape() {
         let event = HistoryEvent {
-            timestamp: DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap().with_timezone(&Utc),
+            timestamp: DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
             event_type: EventType::PassStateEntered,
             id: 2,
             previous_event_id: 1,
-            details: Some(json!({"name": "P", "input": "{}", "inputDetails": {"truncated": false}})),
+            details: Some(
+                json!({"name": "P", "input": "{}", "inputDetails": {"truncated": false}}),
+            ),
         };
         assert_eq!(
             serde_json::to_value(&event).unwrap(),

@@ -30,7 +30,12 @@ pub fn backoff_seconds(retrier: &Retrier, used: u64, unit: f64) -> f64 {
 
 impl Execution {
     /// Applies Retry, then Catch, then fails the thread.
-    pub(crate) fn handle_failure(&mut self, machine: &StateMachine, tid: ThreadId, failure: Failure) -> Flow {
+    pub(crate) fn handle_failure(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        failure: Failure,
+    ) -> Flow {
         let state = self.current_state(machine, tid);
         if let Some((index, retrier)) = state
             .retry
@@ -38,7 +43,12 @@ impl Execution {
             .enumerate()
             .find(|(_, r)| matches(&r.error_equals, &failure.error))
         {
-            let used = self.thread(tid).retries_used.get(index).copied().unwrap_or(0);
+            let used = self
+                .thread(tid)
+                .retries_used
+                .get(index)
+                .copied()
+                .unwrap_or(0);
             if used < retrier.max_attempts {
                 let unit = self.random().next_f64();
                 let delay = backoff_seconds(retrier, used, unit);
@@ -52,16 +62,22 @@ impl Execution {
                 return Flow::Stop;
             }
         }
-        if let Some(catcher) = state.catch.iter().find(|c| matches(&c.error_equals, &failure.error)) {
+        if let Some(catcher) = state
+            .catch
+            .iter()
+            .find(|c| matches(&c.error_equals, &failure.error))
+        {
             let error_output = crate::states::error_output(&failure);
             return match self.merge_result(tid, &catcher.result_path, error_output) {
-                Ok(output) => match self.exit_state(machine, tid, state, Some(catcher.next), output) {
-                    Ok(flow) => flow,
-                    Err(f) => {
-                        self.fail_thread(machine, tid, f);
-                        Flow::Stop
+                Ok(output) => {
+                    match self.exit_state(machine, tid, state, Some(catcher.next), output) {
+                        Ok(flow) => flow,
+                        Err(f) => {
+                            self.fail_thread(machine, tid, f);
+                            Flow::Stop
+                        }
                     }
-                },
+                }
                 Err(f) => {
                     self.fail_thread(machine, tid, f);
                     Flow::Stop

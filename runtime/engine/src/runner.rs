@@ -97,11 +97,11 @@ pub fn run(
     let mut timers: BTreeSet<(DateTime<Utc>, TimerId)> = BTreeSet::new();
     let mut due_of: HashMap<TimerId, DateTime<Utc>> = HashMap::new();
     let absorb = |step: Step,
-                      history: &mut Vec<HistoryEvent>,
-                      events: &mut VecDeque<Event>,
-                      timers: &mut BTreeSet<(DateTime<Utc>, TimerId)>,
-                      due_of: &mut HashMap<TimerId, DateTime<Utc>>,
-                      tasks: &mut dyn TaskRunner| {
+                  history: &mut Vec<HistoryEvent>,
+                  events: &mut VecDeque<Event>,
+                  timers: &mut BTreeSet<(DateTime<Utc>, TimerId)>,
+                  due_of: &mut HashMap<TimerId, DateTime<Utc>>,
+                  tasks: &mut dyn TaskRunner| {
         history.extend(step.events);
         for effect in step.effects {
             match effect {
@@ -133,7 +133,14 @@ pub fn run(
             }
         }
     };
-    absorb(step, &mut history, &mut events, &mut timers, &mut due_of, tasks);
+    absorb(
+        step,
+        &mut history,
+        &mut events,
+        &mut timers,
+        &mut due_of,
+        tasks,
+    );
     while !execution.is_finished() {
         let event = match events.pop_front() {
             Some(event) => event,
@@ -148,7 +155,14 @@ pub fn run(
         };
         let now = clock.now();
         let step = execution.handle(machine, event, now);
-        absorb(step, &mut history, &mut events, &mut timers, &mut due_of, tasks);
+        absorb(
+            step,
+            &mut history,
+            &mut events,
+            &mut timers,
+            &mut due_of,
+            tasks,
+        );
     }
     Finished { execution, history }
 }

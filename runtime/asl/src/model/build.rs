@@ -53,7 +53,10 @@ pub(super) fn build(source: Value) -> Result<StateMachine, DefinitionError> {
         return Err(DefinitionError::new(builder.diagnostics));
     }
     Ok(StateMachine {
-        comment: top.get("Comment").and_then(Value::as_str).map(str::to_string),
+        comment: top
+            .get("Comment")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         query_language,
         timeout_seconds: top.get("TimeoutSeconds").and_then(Value::as_u64),
         machines: builder.machines,
@@ -95,12 +98,26 @@ impl Builder {
             by_name: HashMap::new(),
         });
         let empty = Map::new();
-        let states = obj.get("States").and_then(Value::as_object).unwrap_or(&empty);
-        let by_name: HashMap<String, StateId> = states.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
-        let start_at = match obj.get("StartAt").and_then(Value::as_str).and_then(|s| by_name.get(s)) {
+        let states = obj
+            .get("States")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let by_name: HashMap<String, StateId> = states
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
+        let start_at = match obj
+            .get("StartAt")
+            .and_then(Value::as_str)
+            .and_then(|s| by_name.get(s))
+        {
             Some(&i) => i,
             None => {
-                self.error(format!("{at}/StartAt"), "StartAt must name a state of States");
+                self.error(
+                    format!("{at}/StartAt"),
+                    "StartAt must name a state of States",
+                );
                 0
             }
         };
@@ -117,7 +134,12 @@ impl Builder {
         id
     }
 
-    fn target(&mut self, value: Option<&Value>, at: String, names: &HashMap<String, StateId>) -> Option<StateId> {
+    fn target(
+        &mut self,
+        value: Option<&Value>,
+        at: String,
+        names: &HashMap<String, StateId>,
+    ) -> Option<StateId> {
         let name = value?.as_str()?;
         match names.get(name) {
             Some(&id) => Some(id),
@@ -132,7 +154,10 @@ impl Builder {
         let text = value.as_str()?;
         match JsonPath::parse(text) {
             Ok(p) if reference && !p.is_definite() => {
-                self.error(at, format!("'{text}' is not a reference path (no wildcards, slices or filters)"));
+                self.error(
+                    at,
+                    format!("'{text}' is not a reference path (no wildcards, slices or filters)"),
+                );
                 None
             }
             Ok(p) => Some(p),
@@ -181,13 +206,16 @@ impl Builder {
     fn seconds(&mut self, obj: &Map<String, Value>, field: &str, at: &str) -> Option<SecondsSpec> {
         if let Some(v) = obj.get(field) {
             if is_expr(v) {
-                return Some(SecondsSpec::Expr(v.as_str().unwrap_or_default().to_string()));
+                return Some(SecondsSpec::Expr(
+                    v.as_str().unwrap_or_default().to_string(),
+                ));
             }
             return v.as_u64().map(SecondsSpec::Fixed);
         }
         let path_field = format!("{field}Path");
         let v = obj.get(&path_field)?;
-        self.path(v, format!("{at}/{path_field}"), false).map(SecondsSpec::Path)
+        self.path(v, format!("{at}/{path_field}"), false)
+            .map(SecondsSpec::Path)
     }
 
     fn number(&mut self, obj: &Map<String, Value>, field: &str, at: &str) -> Option<NumberSpec> {
@@ -199,10 +227,16 @@ impl Builder {
         }
         let path_field = format!("{field}Path");
         let v = obj.get(&path_field)?;
-        self.path(v, format!("{at}/{path_field}"), false).map(NumberSpec::Path)
+        self.path(v, format!("{at}/{path_field}"), false)
+            .map(NumberSpec::Path)
     }
 
-    fn string_spec(&mut self, obj: &Map<String, Value>, field: &str, at: &str) -> Option<StringSpec> {
+    fn string_spec(
+        &mut self,
+        obj: &Map<String, Value>,
+        field: &str,
+        at: &str,
+    ) -> Option<StringSpec> {
         if let Some(v) = obj.get(field) {
             let text = v.as_str()?.to_string();
             return Some(if is_expr(v) {
@@ -236,7 +270,10 @@ impl Builder {
             .filter_map(Value::as_object)
             .map(|r| Retrier {
                 error_equals: strings(r.get("ErrorEquals")),
-                interval_seconds: r.get("IntervalSeconds").and_then(Value::as_u64).unwrap_or(1),
+                interval_seconds: r
+                    .get("IntervalSeconds")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(1),
                 max_attempts: r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3),
                 backoff_rate: r.get("BackoffRate").and_then(Value::as_f64).unwrap_or(2.0),
                 max_delay_seconds: r.get("MaxDelaySeconds").and_then(Value::as_u64),
@@ -248,7 +285,12 @@ impl Builder {
             .collect()
     }
 
-    fn catchers(&mut self, obj: &Map<String, Value>, at: &str, names: &HashMap<String, StateId>) -> Vec<Catcher> {
+    fn catchers(
+        &mut self,
+        obj: &Map<String, Value>,
+        at: &str,
+        names: &HashMap<String, StateId>,
+    ) -> Vec<Catcher> {
         let Some(list) = obj.get("Catch").and_then(Value::as_array) else {
             return Vec::new();
         };
@@ -284,7 +326,11 @@ impl Builder {
         let is_map = type_name == "Map";
         let io = Io {
             input_path: self.filter(obj, "InputPath", at),
-            parameters: if is_map { None } else { self.template(obj, "Parameters", at) },
+            parameters: if is_map {
+                None
+            } else {
+                self.template(obj, "Parameters", at)
+            },
             result_selector: self.template(obj, "ResultSelector", at),
             result_path: self.result_path(obj, at),
             output_path: self.filter(obj, "OutputPath", at),
@@ -294,7 +340,11 @@ impl Builder {
                 result: obj.get("Result").cloned(),
             },
             "Task" => StateKind::Task(Box::new(TaskSpec {
-                resource: obj.get("Resource").and_then(Value::as_str).unwrap_or_default().to_string(),
+                resource: obj
+                    .get("Resource")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
                 timeout: self.seconds(obj, "TimeoutSeconds", at),
                 heartbeat: self.seconds(obj, "HeartbeatSeconds", at),
                 credentials: obj.get("Credentials").cloned(),
@@ -312,7 +362,9 @@ impl Builder {
                                 continue;
                             }
                         };
-                        let Some(next) = self.target(rule.get("Next"), format!("{here}/Next"), names) else {
+                        let Some(next) =
+                            self.target(rule.get("Next"), format!("{here}/Next"), names)
+                        else {
                             continue;
                         };
                         choices.push(ChoiceBranch {
@@ -338,14 +390,21 @@ impl Builder {
                     for (i, branch) in list.iter().enumerate() {
                         let branch = branch.as_object().cloned().unwrap_or_default();
                         let branch_lang = language(&branch, lang);
-                        branches.push(self.machine(&branch, &format!("{at}/Branches/{i}"), branch_lang));
+                        branches.push(self.machine(
+                            &branch,
+                            &format!("{at}/Branches/{i}"),
+                            branch_lang,
+                        ));
                     }
                 }
                 StateKind::Parallel { branches }
             }
             "Map" => StateKind::Map(Box::new(self.map(obj, at, lang))),
             other => {
-                self.error(format!("{at}/Type"), format!("unknown state type '{other}'"));
+                self.error(
+                    format!("{at}/Type"),
+                    format!("unknown state type '{other}'"),
+                );
                 StateKind::Succeed
             }
         };
@@ -380,26 +439,42 @@ impl Builder {
                 return WaitSpec::TimestampPath(p);
             }
         }
-        self.error(at.to_string(), "a Wait state needs Seconds, Timestamp, SecondsPath or TimestampPath");
+        self.error(
+            at.to_string(),
+            "a Wait state needs Seconds, Timestamp, SecondsPath or TimestampPath",
+        );
         WaitSpec::Seconds(SecondsSpec::Fixed(0))
     }
 
     fn map(&mut self, obj: &Map<String, Value>, at: &str, lang: QueryLanguage) -> MapSpec {
-        let (processor_field, processor) = match obj.get("ItemProcessor").or_else(|| obj.get("Iterator")) {
-            Some(p) => (
-                if obj.contains_key("ItemProcessor") { "ItemProcessor" } else { "Iterator" },
-                p.as_object().cloned().unwrap_or_default(),
-            ),
-            None => ("ItemProcessor", Map::new()),
-        };
+        let (processor_field, processor) =
+            match obj.get("ItemProcessor").or_else(|| obj.get("Iterator")) {
+                Some(p) => (
+                    if obj.contains_key("ItemProcessor") {
+                        "ItemProcessor"
+                    } else {
+                        "Iterator"
+                    },
+                    p.as_object().cloned().unwrap_or_default(),
+                ),
+                None => ("ItemProcessor", Map::new()),
+            };
         let distributed = processor
             .get("ProcessorConfig")
             .and_then(|c| c.get("Mode"))
             .and_then(Value::as_str)
             == Some("DISTRIBUTED");
         let processor_lang = language(&processor, lang);
-        let processor_id = self.machine(&processor, &format!("{at}/{processor_field}"), processor_lang);
-        let selector_field = if obj.contains_key("ItemSelector") { "ItemSelector" } else { "Parameters" };
+        let processor_id = self.machine(
+            &processor,
+            &format!("{at}/{processor_field}"),
+            processor_lang,
+        );
+        let selector_field = if obj.contains_key("ItemSelector") {
+            "ItemSelector"
+        } else {
+            "Parameters"
+        };
         let items_path = match obj.get("ItemsPath") {
             Some(v) if v.as_str() != Some("$") => self.path(v, format!("{at}/ItemsPath"), false),
             _ => None,
@@ -439,7 +514,12 @@ impl Builder {
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -32,7 +32,12 @@ fn mask_strings(v: &Value) -> Value {
         Value::String(s) => Value::String(iso8601().replace_all(s, "date").into_owned()),
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, x)| (iso8601().replace_all(k, "date").into_owned(), mask_strings(x)))
+                .map(|(k, x)| {
+                    (
+                        iso8601().replace_all(k, "date").into_owned(),
+                        mask_strings(x),
+                    )
+                })
                 .collect(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(mask_strings).collect()),
@@ -52,7 +57,9 @@ fn mask_timestamp_keys(v: &Value) -> Value {
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, x)| {
-                    let timestamp_key = k.to_lowercase().contains("timestamp") || k == "creationTime" || k == "ingestionTime";
+                    let timestamp_key = k.to_lowercase().contains("timestamp")
+                        || k == "creationTime"
+                        || k == "ingestionTime";
                     if timestamp_key && !iso8601_prefix().is_match(&python_str(x)) {
                         (k.clone(), Value::String("timestamp".into()))
                     } else {
@@ -63,7 +70,13 @@ fn mask_timestamp_keys(v: &Value) -> Value {
         ),
         Value::Array(a) => Value::Array(
             a.iter()
-                .map(|x| if x.is_object() { mask_timestamp_keys(x) } else { x.clone() })
+                .map(|x| {
+                    if x.is_object() {
+                        mask_timestamp_keys(x)
+                    } else {
+                        x.clone()
+                    }
+                })
                 .collect(),
         ),
         other => other.clone(),
@@ -72,7 +85,11 @@ fn mask_timestamp_keys(v: &Value) -> Value {
 
 /// A payload as the snapshot library stored it.
 pub fn mask_payload(v: &Value) -> Value {
-    let v = if v.is_object() { mask_timestamp_keys(v) } else { v.clone() };
+    let v = if v.is_object() {
+        mask_timestamp_keys(v)
+    } else {
+        v.clone()
+    };
     mask_strings(&v)
 }
 
@@ -101,7 +118,10 @@ impl Matcher {
             if let Some(s) = w.get("substring").and_then(Value::as_str) {
                 subs.push(s.to_string());
             } else if let Some(v) = w.get("value").and_then(Value::as_str) {
-                key_values.insert((w.get("key").and_then(Value::as_str).map(str::to_string), v.to_string()));
+                key_values.insert((
+                    w.get("key").and_then(Value::as_str).map(str::to_string),
+                    v.to_string(),
+                ));
             }
         }
         subs.sort();
@@ -156,7 +176,11 @@ impl Matcher {
     /// Matches an expected value against an actual one.
     pub fn matches(&mut self, exp: &Value, act: &Value, key: Option<&str>, path: &str) -> bool {
         if let Value::String(e) = exp {
-            if self.key_values.contains(&(key.map(str::to_string), e.clone())) || self.key_values.contains(&(None, e.clone())) {
+            if self
+                .key_values
+                .contains(&(key.map(str::to_string), e.clone()))
+                || self.key_values.contains(&(None, e.clone()))
+            {
                 return true;
             }
             let Value::String(a) = act else {
@@ -188,7 +212,9 @@ impl Matcher {
                     );
                     return false;
                 }
-                return e.iter().all(|(k, v)| self.matches(v, &a[k], Some(k), &format!("{path}.{k}")));
+                return e
+                    .iter()
+                    .all(|(k, v)| self.matches(v, &a[k], Some(k), &format!("{path}.{k}")));
             }
             (Value::Array(e), a) => {
                 let Value::Array(a) = a else {
@@ -196,7 +222,11 @@ impl Matcher {
                     return false;
                 };
                 if a.len() != e.len() {
-                    self.why = format!("{path}: expected array of {}, got {}", e.len(), Value::Array(a.clone()));
+                    self.why = format!(
+                        "{path}: expected array of {}, got {}",
+                        e.len(),
+                        Value::Array(a.clone())
+                    );
                     return false;
                 }
                 return e
@@ -215,12 +245,19 @@ impl Matcher {
     }
 }
 
-fn backtrack(parts: &[Part], act: &str, bound: &HashMap<String, String>, local: &mut HashMap<String, String>) -> bool {
+fn backtrack(
+    parts: &[Part],
+    act: &str,
+    bound: &HashMap<String, String>,
+    local: &mut HashMap<String, String>,
+) -> bool {
     let Some((first, rest)) = parts.split_first() else {
         return act.is_empty();
     };
     match first {
-        Part::Literal(lit) => act.strip_prefix(lit.as_str()).is_some_and(|r| backtrack(rest, r, bound, local)),
+        Part::Literal(lit) => act
+            .strip_prefix(lit.as_str())
+            .is_some_and(|r| backtrack(rest, r, bound, local)),
         Part::Digits12 => {
             act.len() >= 12
                 && act.is_char_boundary(12)
@@ -228,11 +265,20 @@ fn backtrack(parts: &[Part], act: &str, bound: &HashMap<String, String>, local: 
                 && backtrack(rest, &act[12..], bound, local)
         }
         Part::Token(name) if bound.contains_key(name) || local.contains_key(name) => {
-            let value = bound.get(name).or_else(|| local.get(name)).cloned().unwrap_or_default();
-            act.strip_prefix(value.as_str()).is_some_and(|r| backtrack(rest, r, bound, local))
+            let value = bound
+                .get(name)
+                .or_else(|| local.get(name))
+                .cloned()
+                .unwrap_or_default();
+            act.strip_prefix(value.as_str())
+                .is_some_and(|r| backtrack(rest, r, bound, local))
         }
         Part::Token(_) | Part::Any => {
-            for (end, _) in act.char_indices().skip(1).chain(std::iter::once((act.len(), ' '))) {
+            for (end, _) in act
+                .char_indices()
+                .skip(1)
+                .chain(std::iter::once((act.len(), ' ')))
+            {
                 if end == 0 {
                     continue;
                 }
@@ -264,7 +310,8 @@ pub fn compare(case: &Value, actual: &Value) -> Result<(), String> {
     }
     if exp["status"] == "SUCCEEDED" {
         let raw = actual["output"].as_str().ok_or("output missing")?;
-        let out: Value = serde_json::from_str(raw).map_err(|_| format!("output is not JSON: {raw}"))?;
+        let out: Value =
+            serde_json::from_str(raw).map_err(|_| format!("output is not JSON: {raw}"))?;
         if !m.matches(&exp["output"], &mask_payload(&out), None, "$output") {
             return Err(format!("output {}", m.why));
         }
@@ -282,11 +329,17 @@ pub fn compare(case: &Value, actual: &Value) -> Result<(), String> {
             return Err(format!("{field}: expected {e}, got none"));
         };
         if e.is_object() || e.is_array() {
-            let parsed: Value = serde_json::from_str(a).map_err(|_| format!("{field}: expected a JSON document, got {a}"))?;
+            let parsed: Value = serde_json::from_str(a)
+                .map_err(|_| format!("{field}: expected a JSON document, got {a}"))?;
             if !m.matches(e, &mask_payload(&parsed), None, &format!("${field}")) {
                 return Err(format!("{field} {}", m.why));
             }
-        } else if !m.matches(e, &mask_strings(&Value::String(a.to_string())), None, &format!("${field}")) {
+        } else if !m.matches(
+            e,
+            &mask_strings(&Value::String(a.to_string())),
+            None,
+            &format!("${field}"),
+        ) {
             return Err(format!("{field} {}", m.why));
         }
     }

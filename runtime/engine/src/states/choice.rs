@@ -32,7 +32,7 @@ impl Execution {
             (Filter::All, Filter::All) => std::mem::take(&mut self.thread_mut_expect(tid).input),
             _ => {
                 let effective = self.effective_input(tid, state)?.into_owned();
-                asl::payload::apply_filter(&state.io.output_path, effective)?
+                self.output_path(tid, state, effective)?
             }
         };
         self.exit_state(machine, tid, state, Some(next), output)

@@ -8,14 +8,26 @@ use asl::jsonpath::PathScope;
 use asl::model::{FailSpec, State, StateMachine, StringSpec};
 
 impl Execution {
-    pub(crate) fn run_fail(&mut self, machine: &StateMachine, tid: ThreadId, state: &State, spec: &FailSpec) -> Result<Flow, Failure> {
+    pub(crate) fn run_fail(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        state: &State,
+        spec: &FailSpec,
+    ) -> Result<Flow, Failure> {
         let error = self.fail_field(tid, state, spec.error.as_ref(), "ErrorPath")?;
         let cause = self.fail_field(tid, state, spec.cause.as_ref(), "CausePath")?;
         self.fail_thread(machine, tid, Failure::new(error, cause));
         Ok(Flow::Stop)
     }
 
-    fn fail_field(&mut self, tid: ThreadId, state: &State, spec: Option<&StringSpec>, field: &str) -> Result<String, Failure> {
+    fn fail_field(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        spec: Option<&StringSpec>,
+        field: &str,
+    ) -> Result<String, Failure> {
         let Some(spec) = spec else {
             return Ok(String::new());
         };

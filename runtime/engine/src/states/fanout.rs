@@ -12,14 +12,23 @@ use serde_json::{json, Value};
 
 impl Execution {
     /// A branch or iteration ended with `output`.
-    pub(crate) fn child_succeeded(&mut self, machine: &StateMachine, tid: ThreadId, link: ParentLink, output: Value) {
+    pub(crate) fn child_succeeded(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        link: ParentLink,
+        output: Value,
+    ) {
         let Some(mut fanout) = self.take_fanout(link.thread) else {
             self.remove_thread(tid);
             return;
         };
         if fanout.is_map {
             let name = &self.current_state(machine, link.thread).name;
-            let details = self.config.record_history.then(|| json!({"name": name, "index": link.slot}));
+            let details = self
+                .config
+                .record_history
+                .then(|| json!({"name": name, "index": link.slot}));
             self.record(tid, EventType::MapIterationSucceeded, details);
         }
         self.remove_thread(tid);
@@ -32,7 +41,13 @@ impl Execution {
     }
 
     /// A branch or iteration failed with `failure`.
-    pub(crate) fn child_failed(&mut self, machine: &StateMachine, tid: ThreadId, link: ParentLink, failure: Failure) {
+    pub(crate) fn child_failed(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        link: ParentLink,
+        failure: Failure,
+    ) {
         let Some(mut fanout) = self.take_fanout(link.thread) else {
             self.remove_thread(tid);
             return;
@@ -40,7 +55,10 @@ impl Execution {
         let parent = link.thread;
         if fanout.is_map {
             let name = &self.current_state(machine, parent).name;
-            let details = self.config.record_history.then(|| json!({"name": name, "index": link.slot}));
+            let details = self
+                .config
+                .record_history
+                .then(|| json!({"name": name, "index": link.slot}));
             self.record(tid, EventType::MapIterationFailed, details);
         }
         self.remove_thread(tid);
@@ -55,7 +73,9 @@ impl Execution {
             self.after_child(machine, parent, fanout);
             return;
         }
-        let failure = if fanout.is_map && (fanout.tolerated_count.is_some() || fanout.tolerated_percentage.is_some()) {
+        let failure = if fanout.is_map
+            && (fanout.tolerated_count.is_some() || fanout.tolerated_percentage.is_some())
+        {
             Failure::new(
                 EXCEED_TOLERATED_FAILURE_THRESHOLD,
                 "The specified tolerated failure threshold was exceeded",
@@ -64,7 +84,11 @@ impl Execution {
             failure
         };
         self.abort_children(parent);
-        let event = if fanout.is_map { EventType::MapStateFailed } else { EventType::ParallelStateFailed };
+        let event = if fanout.is_map {
+            EventType::MapStateFailed
+        } else {
+            EventType::ParallelStateFailed
+        };
         self.record(parent, event, None);
         self.thread_mut_expect(parent).phase = Phase::Failed(failure);
         self.ready.push_back(parent);
@@ -74,7 +98,11 @@ impl Execution {
     fn after_child(&mut self, machine: &StateMachine, parent: ThreadId, fanout: Box<Fanout>) {
         let total = fanout.results.len();
         if fanout.finished == total {
-            let event = if fanout.is_map { EventType::MapStateSucceeded } else { EventType::ParallelStateSucceeded };
+            let event = if fanout.is_map {
+                EventType::MapStateSucceeded
+            } else {
+                EventType::ParallelStateSucceeded
+            };
             self.record(parent, event, None);
             self.thread_mut_expect(parent).phase = Phase::Completed(Value::Array(fanout.results));
             self.ready.push_back(parent);

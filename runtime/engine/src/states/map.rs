@@ -18,7 +18,9 @@ impl Execution {
     ) -> Result<Flow, Failure> {
         let effective = self.effective_input(tid, state)?.into_owned();
         let items = match &spec.items_path {
-            Some(path) => path.select(&effective).ok_or_else(|| asl::payload::no_results(path))?,
+            Some(path) => path
+                .select(&effective)
+                .ok_or_else(|| asl::payload::no_results(path, &effective))?,
             None => effective.clone(),
         };
         let Value::Array(items) = items else {
@@ -27,7 +29,12 @@ impl Execution {
                 json_type(&items)
             )));
         };
-        let limit = match resolve_number(spec.max_concurrency.as_ref(), &effective, "MaxConcurrencyPath", true)? {
+        let limit = match resolve_number(
+            spec.max_concurrency.as_ref(),
+            &effective,
+            "MaxConcurrencyPath",
+            true,
+        )? {
             Some(n) if n < 0.0 => {
                 return Err(Failure::runtime(format!(
                     "Expected non-negative integer for MaxConcurrency, got '{n}' instead."
@@ -36,11 +43,19 @@ impl Execution {
             Some(n) => n as usize,
             None => 0,
         };
-        let tolerated_count =
-            match resolve_number(spec.tolerated_failure_count.as_ref(), &effective, "ToleratedFailureCountPath", true)? {
-                Some(n) if n < 0.0 => return Err(Failure::runtime("ToleratedFailureCount cannot be negative.")),
-                other => other.map(|n| n as u64),
-            };
+        let tolerated_count = match resolve_number(
+            spec.tolerated_failure_count.as_ref(),
+            &effective,
+            "ToleratedFailureCountPath",
+            true,
+        )? {
+            Some(n) if n < 0.0 => {
+                return Err(Failure::runtime(
+                    "ToleratedFailureCount cannot be negative.",
+                ))
+            }
+            other => other.map(|n| n as u64),
+        };
         let tolerated_percentage = match resolve_number(
             spec.tolerated_failure_percentage.as_ref(),
             &effective,
@@ -48,7 +63,9 @@ impl Execution {
             false,
         )? {
             Some(p) if !(0.0..=100.0).contains(&p) => {
-                return Err(Failure::runtime("ToleratedFailurePercentage must be between 0 and 100."))
+                return Err(Failure::runtime(
+                    "ToleratedFailurePercentage must be between 0 and 100.",
+                ))
             }
             other => other,
         };
@@ -57,7 +74,11 @@ impl Execution {
             None => items,
         };
         let length = items.len();
-        let started = self.record(tid, EventType::MapStateStarted, Some(json!({"length": length})));
+        let started = self.record(
+            tid,
+            EventType::MapStateStarted,
+            Some(json!({"length": length})),
+        );
         let _ = started;
         let fanout = Fanout {
             is_map: true,
@@ -83,24 +104,39 @@ impl Execution {
     }
 
     /// Starts iterations while fewer than the limit run and items remain.
-    pub(crate) fn fill_map(&mut self, machine: &StateMachine, tid: ThreadId) -> Result<(), Failure> {
+    pub(crate) fn fill_map(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+    ) -> Result<(), Failure> {
         let state = self.current_state(machine, tid);
         let StateKind::Map(spec) = &state.kind else {
             return Ok(());
         };
-        let Some(Phase::Fanout(mut fanout)) = self.thread_mut(tid).map(|t| std::mem::replace(&mut t.phase, Phase::Enter)) else {
+        let Some(Phase::Fanout(mut fanout)) = self
+            .thread_mut(tid)
+            .map(|t| std::mem::replace(&mut t.phase, Phase::Enter))
+        else {
             return Ok(());
         };
         let start = machine.machine(spec.processor).start_at;
         let mut result = Ok(());
-        while fanout.next_item < fanout.items.len() && (fanout.limit == 0 || fanout.running < fanout.limit) {
+        while fanout.next_item < fanout.items.len()
+            && (fanout.limit == 0 || fanout.running < fanout.limit)
+        {
             let index = fanout.next_item;
             fanout.next_item += 1;
             let item = std::mem::take(&mut fanout.items[index]);
             let input = match &spec.item_selector {
                 Some(selector) => {
                     let mut rng = self.rng;
-                    let scope = self.scope(tid, state, &fanout.effective_input, None, Some((index, &item)));
+                    let scope = self.scope(
+                        tid,
+                        state,
+                        &fanout.effective_input,
+                        None,
+                        Some((index, &item)),
+                    );
                     let evaluated = selector.eval(&scope, &mut rng);
                     self.rng = rng;
                     match evaluated {
@@ -115,7 +151,16 @@ impl Execution {
             };
             fanout.running += 1;
             let parent_last = self.thread(tid).last_event;
-            let child = self.spawn(spec.processor, start, input, Some(ParentLink { thread: tid, slot: index }), parent_last);
+            let child = self.spawn(
+                spec.processor,
+                start,
+                input,
+                Some(ParentLink {
+                    thread: tid,
+                    slot: index,
+                }),
+                parent_last,
+            );
             let details = self
                 .config
                 .record_history
@@ -136,12 +181,22 @@ impl Execution {
         effective: &Value,
         items: Vec<Value>,
     ) -> Result<Vec<Value>, Failure> {
-        let max_items = resolve_number(batcher.max_items.as_ref(), effective, "MaxItemsPerBatchPath", true)?
-            .map(|n| n.max(1.0) as usize)
-            .unwrap_or(usize::MAX);
-        let max_bytes = resolve_number(batcher.max_bytes.as_ref(), effective, "MaxInputBytesPerBatchPath", true)?
-            .map(|n| n.max(1.0) as usize)
-            .unwrap_or(asl::errors::MAX_PAYLOAD_BYTES);
+        let max_items = resolve_number(
+            batcher.max_items.as_ref(),
+            effective,
+            "MaxItemsPerBatchPath",
+            true,
+        )?
+        .map(|n| n.max(1.0) as usize)
+        .unwrap_or(usize::MAX);
+        let max_bytes = resolve_number(
+            batcher.max_bytes.as_ref(),
+            effective,
+            "MaxInputBytesPerBatchPath",
+            true,
+        )?
+        .map(|n| n.max(1.0) as usize)
+        .unwrap_or(asl::errors::MAX_PAYLOAD_BYTES);
         let batch_input = match &batcher.batch_input {
             Some(template) => {
                 let mut rng = self.rng;
@@ -182,13 +237,24 @@ impl Execution {
 }
 
 /// Resolves a number given literally or by a path, with AWS's error texts.
-fn resolve_number(spec: Option<&NumberSpec>, effective: &Value, field: &str, integer: bool) -> Result<Option<f64>, Failure> {
+fn resolve_number(
+    spec: Option<&NumberSpec>,
+    effective: &Value,
+    field: &str,
+    integer: bool,
+) -> Result<Option<f64>, Failure> {
     match spec {
         None => Ok(None),
         Some(NumberSpec::Fixed(n)) => Ok(Some(*n)),
         Some(NumberSpec::Path(path)) => {
-            let value = path.select(effective).ok_or_else(|| asl::payload::no_results(path))?;
-            let number = if integer { value.as_i64().map(|n| n as f64) } else { value.as_f64() };
+            let value = path
+                .select(effective)
+                .ok_or_else(|| asl::payload::no_results(path, effective))?;
+            let number = if integer {
+                value.as_i64().map(|n| n as f64)
+            } else {
+                value.as_f64()
+            };
             number.map(Some).ok_or_else(|| {
                 let shown = match &value {
                     Value::String(s) => s.clone(),

@@ -21,7 +21,11 @@ use std::borrow::Cow;
 
 impl Execution {
     /// The current state's effective input: its raw input after InputPath.
-    pub(crate) fn effective_input(&self, tid: ThreadId, state: &State) -> Result<Cow<'_, Value>, Failure> {
+    pub(crate) fn effective_input(
+        &self,
+        tid: ThreadId,
+        state: &State,
+    ) -> Result<Cow<'_, Value>, Failure> {
         let input = &self.thread(tid).input;
         match &state.io.input_path {
             Filter::All => Ok(Cow::Borrowed(input)),
@@ -30,19 +34,41 @@ impl Execution {
                 asl::jsonpath::Root::Input => path
                     .select(input)
                     .map(Cow::Owned)
-                    .ok_or_else(|| asl::payload::no_results(path)),
+                    .ok_or_else(|| asl::payload::no_results(path, input)),
                 asl::jsonpath::Root::Context => {
                     let scope = self.scope(tid, state, input, None, None);
                     path.resolve(&scope)
                         .map(Cow::Owned)
-                        .ok_or_else(|| asl::payload::no_results(path))
+                        .ok_or_else(|| asl::payload::no_results(path, &scope.context_object()))
                 }
             },
         }
     }
 
+    /// Applies OutputPath to a state's output; a `$$` path reads the context object.
+    pub(crate) fn output_path(
+        &self,
+        tid: ThreadId,
+        state: &State,
+        output: Value,
+    ) -> Result<Value, Failure> {
+        match &state.io.output_path {
+            Filter::Path(path) if path.root() == asl::jsonpath::Root::Context => {
+                let scope = self.scope(tid, state, &output, None, None);
+                path.resolve(&scope)
+                    .ok_or_else(|| asl::payload::no_results(path, &scope.context_object()))
+            }
+            filter => asl::payload::apply_filter(filter, output),
+        }
+    }
+
     /// The effective input after `Parameters` (a task's input, a branch's input).
-    pub(crate) fn parameters_input(&mut self, tid: ThreadId, state: &State, token: Option<&str>) -> Result<Value, Failure> {
+    pub(crate) fn parameters_input(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        token: Option<&str>,
+    ) -> Result<Value, Failure> {
         let mut rng = self.rng;
         let result = {
             let effective = self.effective_input(tid, state)?;
@@ -60,7 +86,12 @@ impl Execution {
 
     /// Finishes the current state with its `result`: ResultSelector, ResultPath,
     /// OutputPath, the size limit, the exit event, then the transition.
-    pub(crate) fn complete_state(&mut self, machine: &StateMachine, tid: ThreadId, result: Value) -> Result<Flow, Failure> {
+    pub(crate) fn complete_state(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        result: Value,
+    ) -> Result<Flow, Failure> {
         let state = self.current_state(machine, tid);
         let result = match &state.io.result_selector {
             Some(template) => {
@@ -73,13 +104,18 @@ impl Execution {
             None => result,
         };
         let output = self.merge_result(tid, &state.io.result_path, result)?;
-        let output = asl::payload::apply_filter(&state.io.output_path, output)?;
+        let output = self.output_path(tid, state, output)?;
         self.exit_state(machine, tid, state, state.next, output)
     }
 
     /// Applies ResultPath: writes `result` into the thread's raw input and takes it.
     /// On failure the raw input is left as it was (Catch still needs it).
-    pub(crate) fn merge_result(&mut self, tid: ThreadId, result_path: &ResultPath, result: Value) -> Result<Value, Failure> {
+    pub(crate) fn merge_result(
+        &mut self,
+        tid: ThreadId,
+        result_path: &ResultPath,
+        result: Value,
+    ) -> Result<Value, Failure> {
         let thread = self.thread_mut_expect(tid);
         match result_path {
             ResultPath::Replace => Ok(result),
@@ -88,7 +124,11 @@ impl Execution {
                 Ok(()) => Ok(std::mem::take(&mut thread.input)),
                 Err(_) => Err(Failure::new(
                     RESULT_PATH_MATCH_FAILURE,
-                    format!("Unable to apply ResultPath \"{}\" to input \"{}\"", path.as_str(), thread.input),
+                    format!(
+                        "Unable to apply ResultPath \"{}\" to input \"{}\"",
+                        path.as_str(),
+                        thread.input
+                    ),
                 )),
             },
         }
@@ -124,7 +164,13 @@ impl Execution {
     }
 
     /// Moves the thread to `next` with `input`, or ends it with `input` as output.
-    pub(crate) fn transition(&mut self, machine: &StateMachine, tid: ThreadId, next: Option<StateId>, input: Value) -> Flow {
+    pub(crate) fn transition(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        next: Option<StateId>,
+        input: Value,
+    ) -> Flow {
         match next {
             Some(next) => {
                 let thread = self.thread_mut_expect(tid);

@@ -34,7 +34,13 @@ impl Execution {
         fanout.effective_input = Value::Null;
         for (slot, &branch) in branches.iter().enumerate() {
             let start = machine.machine(branch).start_at;
-            let child = self.spawn(branch, start, input.clone(), Some(ParentLink { thread: tid, slot }), started);
+            let child = self.spawn(
+                branch,
+                start,
+                input.clone(),
+                Some(ParentLink { thread: tid, slot }),
+                started,
+            );
             self.ready.push_back(child);
         }
         self.thread_mut_expect(tid).phase = Phase::Fanout(Box::new(fanout));

@@ -6,9 +6,14 @@ use asl::errors::Failure;
 use asl::model::{State, StateMachine};
 
 impl Execution {
-    pub(crate) fn run_succeed(&mut self, machine: &StateMachine, tid: ThreadId, state: &State) -> Result<Flow, Failure> {
+    pub(crate) fn run_succeed(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        state: &State,
+    ) -> Result<Flow, Failure> {
         let effective = self.effective_input(tid, state)?.into_owned();
-        let output = asl::payload::apply_filter(&state.io.output_path, effective)?;
+        let output = self.output_path(tid, state, effective)?;
         self.exit_state(machine, tid, state, None, output)
     }
 }

@@ -6,7 +6,9 @@ use crate::event::{Event, TaskId};
 use crate::execution::{Execution, Flow, TimerPurpose};
 use crate::history::EventType;
 use crate::thread::{Phase, TaskWait, ThreadId};
-use asl::errors::{Failure, DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, QUERY_EVALUATION_ERROR, TIMEOUT};
+use asl::errors::{
+    Failure, DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, QUERY_EVALUATION_ERROR, TIMEOUT,
+};
 use asl::model::{SecondsSpec, State, StateMachine, TaskSpec};
 use asl::random::Entropy;
 use serde_json::{json, Value};
@@ -18,7 +20,9 @@ pub const WAIT_FOR_TASK_TOKEN: &str = ".waitForTaskToken";
 /// `arn:aws:states:::lambda:invoke` gives (`lambda`, `invoke`); a Lambda function ARN
 /// gives (`lambda`, the function name); `wasm:name` gives (`wasm`, `name`).
 pub fn resource_parts(resource: &str) -> (String, String) {
-    let base = resource.strip_suffix(WAIT_FOR_TASK_TOKEN).unwrap_or(resource);
+    let base = resource
+        .strip_suffix(WAIT_FOR_TASK_TOKEN)
+        .unwrap_or(resource);
     if let Some(rest) = base.strip_prefix("arn:aws:states:::") {
         let mut parts = rest.splitn(2, ':');
         let service = parts.next().unwrap_or_default();
@@ -41,8 +45,16 @@ pub fn resource_parts(resource: &str) -> (String, String) {
 }
 
 impl Execution {
-    pub(crate) fn run_task(&mut self, tid: ThreadId, state: &State, spec: &TaskSpec) -> Result<Flow, Failure> {
-        let token = spec.resource.ends_with(WAIT_FOR_TASK_TOKEN).then(|| self.new_token());
+    pub(crate) fn run_task(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        spec: &TaskSpec,
+    ) -> Result<Flow, Failure> {
+        let token = spec
+            .resource
+            .ends_with(WAIT_FOR_TASK_TOKEN)
+            .then(|| self.new_token());
         let input = self.parameters_input(tid, state, token.as_deref())?;
         let (timeout, heartbeat) = {
             let effective = self.effective_input(tid, state)?;
@@ -53,7 +65,13 @@ impl Execution {
         };
         let (resource_type, resource) = resource_parts(&spec.resource);
         let task = self.new_id();
-        let region = self.info.state_machine_arn.split(':').nth(3).unwrap_or("us-east-1").to_string();
+        let region = self
+            .info
+            .state_machine_arn
+            .split(':')
+            .nth(3)
+            .unwrap_or("us-east-1")
+            .to_string();
         let details = self.config.record_history.then(|| {
             let mut d = json!({
                 "resourceType": resource_type,
@@ -81,8 +99,10 @@ impl Execution {
             token,
             attempt,
         }));
-        let timeout_timer = timeout.map(|t| self.new_timer(TimerPurpose::TaskTimeout(tid), t as f64));
-        let heartbeat = heartbeat.map(|h| (self.new_timer(TimerPurpose::Heartbeat(tid), h as f64), h));
+        let timeout_timer =
+            timeout.map(|t| self.new_timer(TimerPurpose::TaskTimeout(tid), t as f64));
+        let heartbeat =
+            heartbeat.map(|h| (self.new_timer(TimerPurpose::Heartbeat(tid), h as f64), h));
         self.tasks.insert(task, tid);
         self.thread_mut_expect(tid).phase = Phase::Task(TaskWait {
             task,
@@ -168,7 +188,11 @@ impl Execution {
         };
         self.end_task(wait.task, &wait);
         self.out.effects.push(Effect::CancelTask { id: wait.task });
-        let error = if heartbeat { HEARTBEAT_TIMEOUT } else { TIMEOUT };
+        let error = if heartbeat {
+            HEARTBEAT_TIMEOUT
+        } else {
+            TIMEOUT
+        };
         let details = json!({"resourceType": wait.resource_type, "resource": wait.resource, "error": error, "cause": ""});
         self.record(tid, EventType::TaskTimedOut, Some(details));
         self.thread_mut_expect(tid).phase = Phase::Failed(Failure::new(error, ""));
@@ -188,12 +212,18 @@ impl Execution {
 }
 
 /// Resolves TimeoutSeconds/HeartbeatSeconds or their Path forms.
-fn resolve_seconds(spec: Option<&SecondsSpec>, effective: &Value, field: &str) -> Result<Option<u64>, Failure> {
+fn resolve_seconds(
+    spec: Option<&SecondsSpec>,
+    effective: &Value,
+    field: &str,
+) -> Result<Option<u64>, Failure> {
     match spec {
         None => Ok(None),
         Some(SecondsSpec::Fixed(n)) => Ok(Some(*n)),
         Some(SecondsSpec::Path(path)) => {
-            let value = path.select(effective).ok_or_else(|| asl::payload::no_results(path))?;
+            let value = path
+                .select(effective)
+                .ok_or_else(|| asl::payload::no_results(path, effective))?;
             match value.as_u64() {
                 Some(n) if n > 0 => Ok(Some(n)),
                 _ => Err(Failure::runtime(format!(
@@ -216,7 +246,10 @@ mod tests {
 
     #[test]
     fn resource_parts_follow_aws() {
-        assert_eq!(resource_parts("arn:aws:states:::lambda:invoke"), ("lambda".into(), "invoke".into()));
+        assert_eq!(
+            resource_parts("arn:aws:states:::lambda:invoke"),
+            ("lambda".into(), "invoke".into())
+        );
         assert_eq!(
             resource_parts("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
             ("sqs".into(), "sendMessage.waitForTaskToken".into())
@@ -225,6 +258,9 @@ mod tests {
             resource_parts("arn:aws:lambda:us-east-1:123456789012:function:add:1"),
             ("lambda".into(), "add".into())
         );
-        assert_eq!(resource_parts("wasm:saga:2"), ("wasm".into(), "saga:2".into()));
+        assert_eq!(
+            resource_parts("wasm:saga:2"),
+            ("wasm".into(), "saga:2".into())
+        );
     }
 }

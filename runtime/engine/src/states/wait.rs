@@ -9,12 +9,17 @@ use chrono::Utc;
 use serde_json::Value;
 
 impl Execution {
-    pub(crate) fn run_wait(&mut self, tid: ThreadId, state: &State, spec: &WaitSpec) -> Result<Flow, Failure> {
+    pub(crate) fn run_wait(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        spec: &WaitSpec,
+    ) -> Result<Flow, Failure> {
         let effective = self.effective_input(tid, state)?.into_owned();
         let seconds = match spec {
             WaitSpec::Seconds(SecondsSpec::Fixed(n)) => *n as f64,
             WaitSpec::Seconds(SecondsSpec::Path(path)) => {
-                let value = path.select(&effective).ok_or_else(|| asl::payload::no_results(path))?;
+                let value = path.select(&effective).ok_or_else(|| asl::payload::no_results(path, &effective))?;
                 match value.as_i64() {
                     Some(n) if n < 0 => {
                         return Err(Failure::runtime(format!(
@@ -42,7 +47,7 @@ impl Execution {
                 ))
             })?,
             WaitSpec::TimestampPath(path) => {
-                let value = path.select(&effective).ok_or_else(|| asl::payload::no_results(path))?;
+                let value = path.select(&effective).ok_or_else(|| asl::payload::no_results(path, &effective))?;
                 let text = match &value {
                     Value::String(s) => s.as_str(),
                     _ => "",

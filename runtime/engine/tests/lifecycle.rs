@@ -412,3 +412,40 @@ fn the_step_budget_yields_and_resume_continues() {
     let ids: Vec<u64> = h.history.iter().map(|e| e.id).collect();
     assert_eq!(ids, (1..=12).collect::<Vec<_>>());
 }
+
+#[test]
+fn stop_during_a_retry_backoff_cancels_the_backoff_timer() {
+    let def = json!({
+        "StartAt": "T",
+        "States": {"T": {
+            "Type": "Task", "Resource": WORK,
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 5, "MaxAttempts": 1}],
+            "End": true
+        }}
+    });
+    let (mut h, _) = Harness::start(def, json!({}));
+    assert_eq!(
+        h.fail(1, "E", "").effects,
+        vec![Effect::StartTimer { id: 2, due: at(5) }]
+    );
+    let step = h.feed_at(
+        at(2),
+        Event::Stop {
+            error: None,
+            cause: None,
+        },
+    );
+    assert_eq!(
+        step.effects,
+        vec![
+            Effect::CancelTimer { id: 2 },
+            Effect::Finished {
+                status: Status::Aborted
+            }
+        ]
+    );
+    assert_eq!(
+        h.feed_at(at(5), Event::TimerFired { timer: 2 }),
+        Step::default()
+    );
+}

@@ -549,3 +549,118 @@ fn map_items_that_are_not_an_array_fail_with_states_runtime() {
         )
     );
 }
+
+#[test]
+fn a_retried_parallel_state_restarts_every_branch() {
+    let def = json!({
+        "StartAt": "P",
+        "States": {"P": {
+            "Type": "Parallel",
+            "Parameters": {"rc.$": "$$.State.RetryCount"},
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+            "Branches": [task_branch("A"), task_branch("B")],
+            "End": true
+        }}
+    });
+    let (mut h, _) = Harness::start(def, json!({}));
+    let step = h.fail(2, "E", "c");
+    assert_eq!(
+        step.effects,
+        vec![
+            Effect::CancelTask { id: 1 },
+            Effect::StartTimer { id: 3, due: at(1) }
+        ]
+    );
+    assert_eq!(types(&step.events), ["TaskFailed", "ParallelStateFailed"]);
+    let step = h.feed_at(at(1), Event::TimerFired { timer: 3 });
+    // The branches see the Parallel state's RetryCount through Parameters; their
+    // own tasks are first attempts.
+    assert_eq!(
+        step.effects,
+        vec![
+            Effect::RunTask(request(4, "A", &lambda("A"), json!({"rc": 1}), 0)),
+            Effect::RunTask(request(5, "B", &lambda("B"), json!({"rc": 1}), 0)),
+        ]
+    );
+    assert_eq!(
+        links(&step.events),
+        [(11, 10), (12, 11), (13, 12), (14, 11), (15, 14)]
+    );
+    assert_eq!(
+        types(&step.events),
+        [
+            "ParallelStateStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStateEntered",
+            "TaskScheduled"
+        ]
+    );
+    h.succeed(5, json!("b"));
+    h.succeed(4, json!("a"));
+    assert_eq!(h.exec.output, Some(json!(["a", "b"])));
+}
+
+#[test]
+fn a_map_failure_cancels_a_sibling_iterations_backoff_timer() {
+    let def = json!({
+        "StartAt": "M",
+        "States": {"M": {
+            "Type": "Map",
+            "ItemProcessor": {"StartAt": "Work", "States": {"Work": {
+                "Type": "Task", "Resource": lambda("work"),
+                "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 5, "MaxAttempts": 1}],
+                "End": true
+            }}},
+            "End": true
+        }}
+    });
+    let (mut h, _) = Harness::start(def, json!([1, 2]));
+    let step = h.fail(1, "Flaky", "");
+    assert_eq!(step.effects, vec![Effect::StartTimer { id: 3, due: at(5) }]);
+    let step = h.fail(2, "Fatal", "");
+    assert_eq!(
+        step.effects,
+        vec![
+            Effect::CancelTimer { id: 3 },
+            Effect::Finished {
+                status: Status::Failed
+            }
+        ]
+    );
+    assert_eq!(h.exec.error.as_deref(), Some("Fatal"));
+    assert_eq!(h.exec.pending_timers(), 0);
+}
+
+#[test]
+fn a_parallel_output_over_256_kib_fails_the_state() {
+    let def = json!({
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "Branches": [task_branch("A"), task_branch("B")],
+                "Catch": [{"ErrorEquals": ["States.DataLimitExceeded"], "Next": "Handled"}],
+                "End": true
+            },
+            "Handled": {"Type": "Pass", "End": true}
+        }
+    });
+    let (mut h, _) = Harness::start(def, json!({}));
+    // Each result fits; the array of both does not.
+    h.succeed(1, json!("x".repeat(150_000)));
+    let step = h.succeed(2, json!("y".repeat(150_000)));
+    assert_eq!(
+        step.effects,
+        vec![Effect::Finished {
+            status: Status::Succeeded
+        }]
+    );
+    assert_eq!(
+        h.exec.output,
+        Some(json!({
+            "Error": "States.DataLimitExceeded",
+            "Cause": "The state/task 'P' returned a result with a size exceeding the maximum number of bytes service limit."
+        }))
+    );
+}

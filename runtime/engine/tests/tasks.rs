@@ -415,3 +415,71 @@ fn a_state_output_over_the_limit_after_result_path_fails_the_state() {
         Some("The state/task 'T' returned a result with a size exceeding the maximum number of bytes service limit.")
     );
 }
+
+/// The whole history of a one-task execution in AWS's JSON shape.
+#[test]
+fn history_json_snapshot_of_a_task_execution() {
+    let def = json!({"StartAt": "Call", "States": {"Call": {
+        "Type": "Task", "Resource": LAMBDA,
+        "InputPath": "$.order",
+        "Parameters": {"id.$": "$.id", "execution.$": "$$.Execution.Id"},
+        "ResultSelector": {"total.$": "$.Payload.total"},
+        "ResultPath": "$.order.charge",
+        "OutputPath": "$.order",
+        "End": true
+    }}});
+    let (mut h, _) = Harness::start(def, json!({"order": {"id": "o-1", "qty": 2}, "user": "u"}));
+    h.feed_at(at(1), Event::TaskStarted { task: 1 });
+    h.feed_at(
+        at(2),
+        Event::TaskSucceeded {
+            task: 1,
+            output: json!({"Payload": {"total": 30}, "StatusCode": 200}),
+        },
+    );
+    let input = r#"{"order":{"id":"o-1","qty":2},"user":"u"}"#;
+    let output = r#"{"id":"o-1","qty":2,"charge":{"total":30}}"#;
+    let not_truncated = json!({"truncated": false});
+    assert_eq!(
+        h.history_json(),
+        [
+            json!({
+                "timestamp": "2024-01-01T00:00:00.000Z", "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
+                "executionStartedEventDetails": {
+                    "input": input, "inputDetails": not_truncated,
+                    "roleArn": "arn:aws:iam::123456789012:role/Role"
+                }
+            }),
+            json!({
+                "timestamp": "2024-01-01T00:00:00.000Z", "type": "TaskStateEntered", "id": 2, "previousEventId": 1,
+                "stateEnteredEventDetails": {"name": "Call", "input": input, "inputDetails": not_truncated}
+            }),
+            json!({
+                "timestamp": "2024-01-01T00:00:00.000Z", "type": "TaskScheduled", "id": 3, "previousEventId": 2,
+                "taskScheduledEventDetails": {
+                    "resourceType": "lambda", "resource": "invoke", "region": "us-east-1",
+                    "parameters": format!(r#"{{"id":"o-1","execution":"{EXECUTION_ARN}"}}"#)
+                }
+            }),
+            json!({
+                "timestamp": "2024-01-01T00:00:01.000Z", "type": "TaskStarted", "id": 4, "previousEventId": 3,
+                "taskStartedEventDetails": {"resourceType": "lambda", "resource": "invoke"}
+            }),
+            json!({
+                "timestamp": "2024-01-01T00:00:02.000Z", "type": "TaskSucceeded", "id": 5, "previousEventId": 4,
+                "taskSucceededEventDetails": {
+                    "resourceType": "lambda", "resource": "invoke",
+                    "output": r#"{"Payload":{"total":30},"StatusCode":200}"#, "outputDetails": not_truncated
+                }
+            }),
+            json!({
+                "timestamp": "2024-01-01T00:00:02.000Z", "type": "TaskStateExited", "id": 6, "previousEventId": 5,
+                "stateExitedEventDetails": {"name": "Call", "output": output, "outputDetails": not_truncated}
+            }),
+            json!({
+                "timestamp": "2024-01-01T00:00:02.000Z", "type": "ExecutionSucceeded", "id": 7, "previousEventId": 6,
+                "executionSucceededEventDetails": {"output": output, "outputDetails": not_truncated}
+            }),
+        ]
+    );
+}

@@ -664,3 +664,61 @@ fn a_parallel_output_over_256_kib_fails_the_state() {
         }))
     );
 }
+
+#[test]
+fn a_branch_failure_aborts_waits_and_nested_maps_all_the_way_down() {
+    let def = json!({
+        "StartAt": "P",
+        "States": {"P": {
+            "Type": "Parallel",
+            "Branches": [
+                task_branch("A"),
+                {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 100, "End": true}}},
+                {"StartAt": "C", "States": {"C": {
+                    "Type": "Map",
+                    "ItemProcessor": {"StartAt": "D", "States": {"D": {
+                        "Type": "Map",
+                        "ItemProcessor": {"StartAt": "E", "States": {"E": {
+                            "Type": "Task", "Resource": lambda("e"), "TimeoutSeconds": 9, "End": true
+                        }}},
+                        "End": true
+                    }}},
+                    "End": true
+                }}}
+            ],
+            "End": true
+        }}
+    });
+    let (mut h, step) = Harness::start(def, json!([[1, 2], [3]]));
+    let tasks: Vec<(u64, Value)> = run_tasks(&step)
+        .into_iter()
+        .map(|r| (r.id, r.input))
+        .collect();
+    assert_eq!(
+        tasks,
+        [
+            (1, json!([[1, 2], [3]])),
+            (3, json!(1)),
+            (5, json!(2)),
+            (7, json!(3))
+        ]
+    );
+    assert_eq!((h.exec.pending_tasks(), h.exec.pending_timers()), (4, 4));
+    let step = h.fail(1, "X", "");
+    assert_eq!(
+        step.effects,
+        vec![
+            Effect::CancelTimer { id: 2 },
+            Effect::CancelTimer { id: 4 },
+            Effect::CancelTask { id: 3 },
+            Effect::CancelTimer { id: 6 },
+            Effect::CancelTask { id: 5 },
+            Effect::CancelTimer { id: 8 },
+            Effect::CancelTask { id: 7 },
+            Effect::Finished {
+                status: Status::Failed
+            }
+        ]
+    );
+    assert_eq!((h.exec.pending_tasks(), h.exec.pending_timers()), (0, 0));
+}

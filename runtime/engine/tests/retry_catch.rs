@@ -644,3 +644,60 @@ fn a_missed_heartbeat_is_caught_as_states_heartbeat_timeout() {
         Some(json!({"heartbeat": {"Error": "States.HeartbeatTimeout", "Cause": ""}}))
     );
 }
+
+#[test]
+fn retrier_defaults_are_one_second_doubling_three_attempts() {
+    let retry = json!([{"ErrorEquals": ["States.ALL"]}]);
+    let (mut h, _) = Harness::start(task_machine(retry, json!([])), json!({}));
+    let mut task = 1;
+    for (failed_at, delay) in [(0, 1), (1, 2), (3, 4)] {
+        h.now = at(failed_at);
+        let step = h.fail(task, "E", "");
+        assert_eq!(
+            step.effects,
+            vec![Effect::StartTimer {
+                id: task + 1,
+                due: at(failed_at + delay)
+            }]
+        );
+        let step = h.feed_at(at(failed_at + delay), Event::TimerFired { timer: task + 1 });
+        task = only_task(&step).id;
+    }
+    let step = h.fail(task, "E", "");
+    assert_eq!(
+        step.effects,
+        vec![Effect::Finished {
+            status: Status::Failed
+        }]
+    );
+}
+
+#[test]
+fn full_jitter_applies_below_max_delay() {
+    let retry = json!([{
+        "ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "BackoffRate": 2.0,
+        "MaxDelaySeconds": 15, "MaxAttempts": 3, "JitterStrategy": "FULL"
+    }]);
+    for seed in 0..20 {
+        let (mut h, _) = Harness::start_with(
+            task_machine(retry.clone(), json!([])),
+            json!({}),
+            seed,
+            EngineConfig::default(),
+        );
+        let mut task = 1;
+        for (n, cap) in [10_000, 15_000, 15_000].into_iter().enumerate() {
+            let step = h.fail(task, "E", "");
+            let [(timer, due)] = timers(&step)[..] else {
+                panic!("one timer expected: {step:?}")
+            };
+            let delay = (due - h.now).num_milliseconds();
+            assert!(
+                (0..=cap).contains(&delay),
+                "seed {seed} retry {n}: {delay} ms"
+            );
+            let step = h.feed_at(due, Event::TimerFired { timer });
+            task = only_task(&step).id;
+        }
+    }
+}

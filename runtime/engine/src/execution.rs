@@ -459,15 +459,26 @@ impl Execution {
         id
     }
 
+    /// Starts a timer due `seconds` from now (rounded to the millisecond).
     pub(crate) fn new_timer(&mut self, purpose: TimerPurpose, seconds: f64) -> TimerId {
-        let id = self.new_id();
-        self.timers.insert(id, purpose);
-        let millis = (seconds.max(0.0) * 1000.0).min(i64::MAX as f64 / 2.0) as i64;
+        let millis = (seconds.max(0.0) * 1000.0)
+            .round()
+            .min(i64::MAX as f64 / 2.0) as i64;
         let due = self
             .now
             .checked_add_signed(chrono::Duration::milliseconds(millis))
             .unwrap_or(DateTime::<Utc>::MAX_UTC);
-        self.out.effects.push(Effect::StartTimer { id, due });
+        self.new_timer_at(purpose, due)
+    }
+
+    /// Starts a timer due at `due` (at once when it is past).
+    pub(crate) fn new_timer_at(&mut self, purpose: TimerPurpose, due: DateTime<Utc>) -> TimerId {
+        let id = self.new_id();
+        self.timers.insert(id, purpose);
+        self.out.effects.push(Effect::StartTimer {
+            id,
+            due: due.max(self.now),
+        });
         id
     }
 

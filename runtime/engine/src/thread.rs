@@ -87,6 +87,8 @@ pub struct TaskWait {
     pub timeout_timer: Option<TimerId>,
     /// The HeartbeatSeconds timer and its period.
     pub heartbeat: Option<(TimerId, u64)>,
+    /// Whether TaskStarted was recorded (a repeated one is ignored).
+    pub started: bool,
 }
 
 /// A Parallel or Map state's children.

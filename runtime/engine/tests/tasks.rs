@@ -355,7 +355,7 @@ fn a_result_over_256_kib_fails_with_data_limit_exceeded_which_states_all_does_no
     assert_eq!(h.exec.error.as_deref(), Some("States.DataLimitExceeded"));
     assert_eq!(
         h.exec.cause.as_deref(),
-        Some("The task returned a result with a size exceeding the maximum number of bytes service limit.")
+        Some("The state/task 'invoke' returned a result with a size exceeding the maximum number of bytes service limit.")
     );
 }
 
@@ -376,7 +376,7 @@ fn data_limit_exceeded_is_caught_by_name_with_the_raw_input() {
         h.exec.output,
         Some(json!({"in": 1, "error": {
             "Error": "States.DataLimitExceeded",
-            "Cause": "The task returned a result with a size exceeding the maximum number of bytes service limit."
+            "Cause": "The state/task 'invoke' returned a result with a size exceeding the maximum number of bytes service limit."
         }}))
     );
 }
@@ -481,5 +481,33 @@ fn history_json_snapshot_of_a_task_execution() {
                 "executionSucceededEventDetails": {"output": output, "outputDetails": not_truncated}
             }),
         ]
+    );
+}
+
+#[test]
+fn a_task_input_over_256_kib_after_parameters_fails_with_data_limit_exceeded() {
+    let def = json!({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"a.$": "$.big", "b.$": "$.big"}, "End": true}}});
+    // The state's input is 150 kB (fine); Parameters doubles it to 300 kB.
+    let (h, step) = Harness::start(def, json!({"big": "x".repeat(150_000)}));
+    assert_eq!(
+        step.effects,
+        vec![Effect::Finished {
+            status: Status::Failed
+        }]
+    );
+    assert_eq!(h.exec.error.as_deref(), Some("States.DataLimitExceeded"));
+}
+
+#[test]
+fn a_repeated_task_started_is_recorded_once() {
+    let def = json!({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}});
+    let (mut h, _) = Harness::start(def, json!({}));
+    h.feed(Event::TaskStarted { task: 1 });
+    assert_eq!(
+        h.feed(Event::TaskStarted { task: 1 }),
+        engine::Step::default()
     );
 }

@@ -156,3 +156,17 @@ fn a_bad_timestamp_path_fails_with_states_runtime() {
         )
     );
 }
+
+#[test]
+fn wait_timestamp_with_milliseconds_is_not_early() {
+    let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait",
+        "Timestamp": "2024-01-01T00:00:01.001Z", "End": true}}});
+    let (_, step) = Harness::start(def, json!({}));
+    assert_eq!(
+        step.effects,
+        vec![Effect::StartTimer {
+            id: 1,
+            due: at_ms(1001)
+        }]
+    );
+}

@@ -149,6 +149,10 @@ impl Execution {
                 }
                 None => item,
             };
+            if let Err(failure) = self.check_input_size(state, &input) {
+                result = Err(failure);
+                break;
+            }
             fanout.running += 1;
             let parent_last = self.thread(tid).last_event;
             let child = self.spawn(

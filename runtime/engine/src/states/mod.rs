@@ -45,6 +45,21 @@ impl Execution {
         }
     }
 
+    /// `States.DataLimitExceeded` when a state's input (after Parameters, or an
+    /// iteration's after ItemSelector) is over the payload limit.
+    pub(crate) fn check_input_size(&self, state: &State, input: &Value) -> Result<(), Failure> {
+        if asl::size::within(input, self.config.max_payload_bytes) {
+            return Ok(());
+        }
+        Err(Failure::new(
+            DATA_LIMIT_EXCEEDED,
+            format!(
+                "The state/task '{}' has an input with a size exceeding the maximum number of bytes service limit.",
+                state.name
+            ),
+        ))
+    }
+
     /// Applies OutputPath to a state's output; a `$$` path reads the context object.
     pub(crate) fn output_path(
         &self,

@@ -17,6 +17,7 @@ impl Execution {
         branches: &[MachineId],
     ) -> Result<Flow, Failure> {
         let input = self.parameters_input(tid, state, None)?;
+        self.check_input_size(state, &input)?;
         let started = self.record(tid, EventType::ParallelStateStarted, None);
         let mut fanout = Fanout {
             is_map: false,

@@ -56,6 +56,7 @@ impl Execution {
             .ends_with(WAIT_FOR_TASK_TOKEN)
             .then(|| self.new_token());
         let input = self.parameters_input(tid, state, token.as_deref())?;
+        self.check_input_size(state, &input)?;
         let (timeout, heartbeat) = {
             let effective = self.effective_input(tid, state)?;
             (
@@ -110,6 +111,7 @@ impl Execution {
             resource,
             timeout_timer,
             heartbeat,
+            started: false,
         });
         Ok(Flow::Stop)
     }
@@ -138,7 +140,12 @@ impl Execution {
         let parts = json!({"resourceType": wait.resource_type, "resource": wait.resource});
         match event {
             Event::TaskStarted { .. } => {
-                self.record(tid, EventType::TaskStarted, Some(parts));
+                if !wait.started {
+                    self.record(tid, EventType::TaskStarted, Some(parts));
+                    if let Some(Phase::Task(w)) = self.thread_mut(tid).map(|t| &mut t.phase) {
+                        w.started = true;
+                    }
+                }
             }
             Event::TaskHeartbeat { .. } => {
                 if let Some((timer, period)) = wait.heartbeat {
@@ -158,11 +165,12 @@ impl Execution {
                 let phase = if asl::size::within(&output, self.config.max_payload_bytes) {
                     Phase::Completed(output)
                 } else {
-                    let state = self.thread(tid).state;
-                    let _ = state;
                     Phase::Failed(Failure::new(
                         DATA_LIMIT_EXCEEDED,
-                        "The task returned a result with a size exceeding the maximum number of bytes service limit.",
+                        format!(
+                            "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                            wait.resource
+                        ),
                     ))
                 };
                 self.thread_mut_expect(tid).phase = phase;

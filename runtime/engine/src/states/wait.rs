@@ -5,7 +5,7 @@ use crate::execution::{Execution, Flow, TimerPurpose};
 use crate::thread::{Phase, ThreadId};
 use asl::errors::{Failure, QUERY_EVALUATION_ERROR};
 use asl::model::{SecondsSpec, State, WaitSpec};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 impl Execution {
@@ -16,8 +16,8 @@ impl Execution {
         spec: &WaitSpec,
     ) -> Result<Flow, Failure> {
         let effective = self.effective_input(tid, state)?.into_owned();
-        let seconds = match spec {
-            WaitSpec::Seconds(SecondsSpec::Fixed(n)) => *n as f64,
+        let due = match spec {
+            WaitSpec::Seconds(SecondsSpec::Fixed(n)) => self.after_seconds(*n as f64),
             WaitSpec::Seconds(SecondsSpec::Path(path)) => {
                 let value = path.select(&effective).ok_or_else(|| asl::payload::no_results(path, &effective))?;
                 match value.as_i64() {
@@ -28,9 +28,9 @@ impl Execution {
                             value
                         )))
                     }
-                    Some(n) => n as f64,
+                    Some(n) => self.after_seconds(n as f64),
                     None => match value.as_u64() {
-                        Some(n) => n as f64,
+                        Some(n) => self.after_seconds(n as f64),
                         None => {
                             return Err(Failure::runtime(format!(
                                 "The SecondsPath parameter does not reference an integer value: {} == {}",
@@ -41,7 +41,7 @@ impl Execution {
                     },
                 }
             }
-            WaitSpec::Timestamp(text) => self.seconds_until(text).ok_or_else(|| {
+            WaitSpec::Timestamp(text) => timestamp_due(text).ok_or_else(|| {
                 Failure::runtime(format!(
                     "The Timestamp parameter does not reference a valid ISO-8601 extended offset date-time format string: {text}"
                 ))
@@ -52,7 +52,7 @@ impl Execution {
                     Value::String(s) => s.as_str(),
                     _ => "",
                 };
-                self.seconds_until(text).ok_or_else(|| {
+                timestamp_due(text).ok_or_else(|| {
                     let shown = match &value {
                         Value::String(s) => s.clone(),
                         other => other.to_string(),
@@ -71,7 +71,7 @@ impl Execution {
                 ))
             }
         };
-        let timer = self.new_timer(TimerPurpose::Wait(tid), seconds);
+        let timer = self.new_timer_at(TimerPurpose::Wait(tid), due);
         self.thread_mut_expect(tid).phase = Phase::Sleeping {
             timer,
             result: effective,
@@ -79,11 +79,12 @@ impl Execution {
         Ok(Flow::Stop)
     }
 
-    /// Seconds from now until an ASL timestamp (0 when it is past).
-    fn seconds_until(&self, text: &str) -> Option<f64> {
-        let due = asl::timestamp::parse(text)?.with_timezone(&Utc);
-        let millis = (due - self.now).num_milliseconds().max(0);
-        Some(millis as f64 / 1000.0)
+    /// The instant `seconds` from now.
+    fn after_seconds(&self, seconds: f64) -> DateTime<Utc> {
+        let millis = (seconds * 1000.0).round().min(i64::MAX as f64 / 2.0) as i64;
+        self.now
+            .checked_add_signed(chrono::Duration::milliseconds(millis))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// A Wait state's timer fired.
@@ -96,4 +97,9 @@ impl Execution {
             self.ready.push_back(tid);
         }
     }
+}
+
+/// The instant an ASL timestamp names; `None` when it is not one.
+fn timestamp_due(text: &str) -> Option<DateTime<Utc>> {
+    asl::timestamp::parse(text).map(|t| t.with_timezone(&Utc))
 }

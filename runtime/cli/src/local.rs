@@ -57,7 +57,8 @@ pub fn random_uuid() -> String {
     )
 }
 
-/// The state machine name a file stands for: its stem, reduced to AWS's name rules.
+/// The state machine name a file stands for: its stem without `.asl`, reduced to
+/// AWS's name rules.
 pub fn machine_name(path: &Path) -> String {
     let stem = path
         .file_stem()

@@ -62,6 +62,14 @@ fn digits(mut n: u64) -> usize {
 }
 
 fn string_len(s: &str) -> usize {
+    // Fast path: most strings need no escaping; this count vectorizes.
+    let special = s
+        .bytes()
+        .filter(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .count();
+    if special == 0 {
+        return s.len() + 2;
+    }
     let mut len = 2;
     for b in s.bytes() {
         len += match b {

@@ -151,10 +151,12 @@ impl Execution {
             let id = exec.new_timer(TimerPurpose::ExecutionTimeout, timeout as f64);
             let _ = id;
         }
+        let input_bound = asl::size::json_len_capped(&input, usize::MAX);
         let root = exec.spawn(
             ROOT_MACHINE,
             machine.machine(ROOT_MACHINE).start_at,
             input,
+            input_bound,
             None,
             started,
         );
@@ -375,6 +377,7 @@ impl Execution {
         machine: usize,
         state: usize,
         input: Value,
+        input_bound: usize,
         parent: Option<ParentLink>,
         last_event: u64,
     ) -> ThreadId {
@@ -382,6 +385,7 @@ impl Execution {
             machine,
             state,
             input,
+            input_bound,
             phase: Phase::Enter,
             parent,
             last_event,

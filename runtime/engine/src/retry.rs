@@ -68,9 +68,10 @@ impl Execution {
             .find(|c| matches(&c.error_equals, &failure.error))
         {
             let error_output = crate::states::error_output(&failure);
+            let bound = self.merged_bound(tid, &catcher.result_path, &error_output);
             return match self.merge_result(tid, &catcher.result_path, error_output) {
                 Ok(output) => {
-                    match self.exit_state(machine, tid, state, Some(catcher.next), output) {
+                    match self.exit_state(machine, tid, state, Some(catcher.next), output, bound) {
                         Ok(flow) => flow,
                         Err(f) => {
                             self.fail_thread(machine, tid, f);

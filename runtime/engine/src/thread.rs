@@ -29,6 +29,9 @@ pub struct Thread {
     pub state: StateId,
     /// The current state's raw input (what ResultPath writes into).
     pub input: Value,
+    /// An upper bound of `input`'s JSON length in bytes, so the payload limit is
+    /// checked by walking only what a state adds (see `Execution::exit_state`).
+    pub input_bound: usize,
     /// What it is doing.
     pub phase: Phase,
     /// Its parent, for branches and iterations.

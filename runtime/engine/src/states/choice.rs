@@ -28,6 +28,7 @@ impl Execution {
         let Some(next) = next else {
             return Err(Failure::new(NO_CHOICE_MATCHED, "No Matches!"));
         };
+        let bound = self.thread(tid).input_bound;
         let output = match (&state.io.input_path, &state.io.output_path) {
             (Filter::All, Filter::All) => std::mem::take(&mut self.thread_mut_expect(tid).input),
             _ => {
@@ -35,6 +36,6 @@ impl Execution {
                 self.output_path(tid, state, effective)?
             }
         };
-        self.exit_state(machine, tid, state, Some(next), output)
+        self.exit_state(machine, tid, state, Some(next), output, bound)
     }
 }

@@ -149,16 +149,20 @@ impl Execution {
                 }
                 None => item,
             };
-            if let Err(failure) = self.check_input_size(state, &input) {
-                result = Err(failure);
-                break;
-            }
+            let input_bound = match self.check_input_size(state, &input) {
+                Ok(bound) => bound,
+                Err(failure) => {
+                    result = Err(failure);
+                    break;
+                }
+            };
             fanout.running += 1;
             let parent_last = self.thread(tid).last_event;
             let child = self.spawn(
                 spec.processor,
                 start,
                 input,
+                input_bound,
                 Some(ParentLink {
                     thread: tid,
                     slot: index,

@@ -47,9 +47,12 @@ impl Execution {
 
     /// `States.DataLimitExceeded` when a state's input (after Parameters, or an
     /// iteration's after ItemSelector) is over the payload limit.
-    pub(crate) fn check_input_size(&self, state: &State, input: &Value) -> Result<(), Failure> {
-        if asl::size::within(input, self.config.max_payload_bytes) {
-            return Ok(());
+    /// Returns the input's JSON length.
+    pub(crate) fn check_input_size(&self, state: &State, input: &Value) -> Result<usize, Failure> {
+        let limit = self.config.max_payload_bytes;
+        let size = asl::size::json_len_capped(input, limit);
+        if size <= limit {
+            return Ok(size);
         }
         Err(Failure::new(
             DATA_LIMIT_EXCEEDED,
@@ -118,9 +121,30 @@ impl Execution {
             }
             None => result,
         };
+        let bound = self.merged_bound(tid, &state.io.result_path, &result);
         let output = self.merge_result(tid, &state.io.result_path, result)?;
         let output = self.output_path(tid, state, output)?;
-        self.exit_state(machine, tid, state, state.next, output)
+        self.exit_state(machine, tid, state, state.next, output, bound)
+    }
+
+    /// An upper bound of the JSON length of ResultPath's output: the raw input's
+    /// bound plus the result's length plus what the path's keys can add. Only the
+    /// result is walked, so a small change to a large payload costs little.
+    pub(crate) fn merged_bound(
+        &self,
+        tid: ThreadId,
+        result_path: &ResultPath,
+        result: &Value,
+    ) -> usize {
+        let limit = self.config.max_payload_bytes;
+        let input_bound = self.thread(tid).input_bound;
+        match result_path {
+            ResultPath::Replace => asl::size::json_len_capped(result, limit),
+            ResultPath::Discard => input_bound,
+            ResultPath::At(path) => input_bound
+                .saturating_add(asl::size::json_len_capped(result, limit))
+                .saturating_add(2 * path.as_str().len() + 16),
+        }
     }
 
     /// Applies ResultPath: writes `result` into the thread's raw input and takes it.
@@ -158,8 +182,17 @@ impl Execution {
         state: &State,
         next: Option<StateId>,
         output: Value,
+        bound: usize,
     ) -> Result<Flow, Failure> {
-        if !asl::size::within(&output, self.config.max_payload_bytes) {
+        // `bound` is an upper bound of the output's length; walk the output only
+        // when the bound does not already prove it within the limit.
+        let limit = self.config.max_payload_bytes;
+        let bound = if bound <= limit {
+            bound
+        } else {
+            asl::size::json_len_capped(&output, limit)
+        };
+        if bound > limit {
             // The output is gone; what Catch sees as input is what the state got.
             return Err(Failure::new(
                 DATA_LIMIT_EXCEEDED,
@@ -175,7 +208,7 @@ impl Execution {
             });
             self.record(tid, event_type, details);
         }
-        Ok(self.transition(machine, tid, next, output))
+        Ok(self.transition(machine, tid, next, output, bound))
     }
 
     /// Moves the thread to `next` with `input`, or ends it with `input` as output.
@@ -185,12 +218,14 @@ impl Execution {
         tid: ThreadId,
         next: Option<StateId>,
         input: Value,
+        input_bound: usize,
     ) -> Flow {
         match next {
             Some(next) => {
                 let thread = self.thread_mut_expect(tid);
                 thread.state = next;
                 thread.input = input;
+                thread.input_bound = input_bound;
                 thread.phase = Phase::Enter;
                 Flow::Continue
             }

@@ -17,7 +17,7 @@ impl Execution {
         branches: &[MachineId],
     ) -> Result<Flow, Failure> {
         let input = self.parameters_input(tid, state, None)?;
-        self.check_input_size(state, &input)?;
+        let input_bound = self.check_input_size(state, &input)?;
         let started = self.record(tid, EventType::ParallelStateStarted, None);
         let mut fanout = Fanout {
             is_map: false,
@@ -39,6 +39,7 @@ impl Execution {
                 branch,
                 start,
                 input.clone(),
+                input_bound,
                 Some(ParentLink { thread: tid, slot }),
                 started,
             );

@@ -14,6 +14,7 @@ impl Execution {
     ) -> Result<Flow, Failure> {
         let effective = self.effective_input(tid, state)?.into_owned();
         let output = self.output_path(tid, state, effective)?;
-        self.exit_state(machine, tid, state, None, output)
+        let bound = self.thread(tid).input_bound;
+        self.exit_state(machine, tid, state, None, output, bound)
     }
 }

@@ -56,7 +56,7 @@ impl Execution {
             .ends_with(WAIT_FOR_TASK_TOKEN)
             .then(|| self.new_token());
         let input = self.parameters_input(tid, state, token.as_deref())?;
-        self.check_input_size(state, &input)?;
+        let _ = self.check_input_size(state, &input)?;
         let (timeout, heartbeat) = {
             let effective = self.effective_input(tid, state)?;
             (

@@ -135,9 +135,121 @@ pub(crate) fn type_name(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// One step of a pointer: an object key or an array index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step<'a> {
+    /// An object key.
+    Key(&'a str),
+    /// An array index.
+    Index(usize),
+}
+
+/// Where [`walk`] is: the steps from its root. The pointer is built only when asked,
+/// so walking deep values stays linear.
+pub(crate) struct Cursor<'a> {
+    base: &'a str,
+    steps: Vec<Step<'a>>,
+}
+
+impl Cursor<'_> {
+    /// The JSON pointer of the current value.
+    pub(crate) fn pointer(&self) -> String {
+        let mut out = self.base.to_string();
+        for step in &self.steps {
+            out = match step {
+                Step::Key(k) => child(&out, k),
+                Step::Index(i) => index(&out, *i),
+            };
+        }
+        out
+    }
+}
+
+enum Frame<'a> {
+    Object(serde_json::map::Iter<'a>),
+    Array(std::iter::Enumerate<std::slice::Iter<'a, serde_json::Value>>),
+}
+
+fn frame(v: &serde_json::Value) -> Option<Frame<'_>> {
+    match v {
+        serde_json::Value::Object(map) => Some(Frame::Object(map.iter())),
+        serde_json::Value::Array(items) => Some(Frame::Array(items.iter().enumerate())),
+        _ => None,
+    }
+}
+
+/// Visits `root` and every value inside it in document order, without recursion (any
+/// depth is fine). `visit` gets the value, its key when it is an object member, and the
+/// cursor; it returns whether to go inside the value.
+pub(crate) fn walk<'a>(
+    root: &'a serde_json::Value,
+    base: &'a str,
+    mut visit: impl FnMut(&'a serde_json::Value, Option<&'a str>, &Cursor<'a>) -> bool,
+) {
+    let mut cursor = Cursor {
+        base,
+        steps: Vec::new(),
+    };
+    if !visit(root, None, &cursor) {
+        return;
+    }
+    let mut stack: Vec<Frame<'a>> = frame(root).into_iter().collect();
+    while let Some(top) = stack.last_mut() {
+        let next = match top {
+            Frame::Object(it) => it
+                .next()
+                .map(|(k, v)| (Step::Key(k.as_str()), Some(k.as_str()), v)),
+            Frame::Array(it) => it.next().map(|(i, v)| (Step::Index(i), None, v)),
+        };
+        match next {
+            None => {
+                stack.pop();
+                cursor.steps.pop();
+            }
+            Some((step, key, v)) => {
+                cursor.steps.push(step);
+                let inner = if visit(v, key, &cursor) {
+                    frame(v)
+                } else {
+                    None
+                };
+                match inner {
+                    Some(f) => stack.push(f),
+                    None => {
+                        cursor.steps.pop();
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walk_visits_in_order_with_pointers() {
+        let v = serde_json::json!({"a": [1, {"b/c": 2}], "d": {"skip": {"x": 3}}});
+        let mut seen = Vec::new();
+        walk(&v, "/P", |value, key, cursor| {
+            seen.push(cursor.pointer());
+            let _ = value;
+            key != Some("skip")
+        });
+        assert_eq!(
+            seen,
+            [
+                "/P",
+                "/P/a",
+                "/P/a/0",
+                "/P/a/1",
+                "/P/a/1/b~1c",
+                "/P/d",
+                "/P/d/skip"
+            ]
+        );
+    }
 
     #[test]
     fn pointers_escape_tilde_and_slash() {

@@ -3,7 +3,7 @@
 //! string literals balanced.
 
 use super::codes;
-use super::context::{child, index, Ctx};
+use super::context::{walk, Ctx};
 use serde_json::Value;
 
 /// True when `s` is meant as an expression (it opens with `{%`).
@@ -47,22 +47,14 @@ pub(crate) fn check_expression(ctx: &mut Ctx, s: &str, ptr: &str) {
 /// Checks every string inside `value` (objects and arrays walked without recursion)
 /// that opens with `{%`.
 pub(crate) fn check_values(ctx: &mut Ctx, value: &Value, ptr: &str) {
-    let mut stack: Vec<(&Value, String)> = vec![(value, ptr.to_string())];
-    while let Some((v, p)) = stack.pop() {
-        match v {
-            Value::String(s) if starts_expression(s) => check_expression(ctx, s, &p),
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((item, index(&p, i)));
-                }
+    walk(value, ptr, |v, _, cursor| {
+        if let Value::String(s) = v {
+            if starts_expression(s) {
+                check_expression(ctx, s, &cursor.pointer());
             }
-            Value::Object(map) => {
-                let children: Vec<_> = map.iter().map(|(k, item)| (item, child(&p, k))).collect();
-                stack.extend(children.into_iter().rev());
-            }
-            _ => {}
         }
-    }
+        true
+    });
 }
 
 /// Brackets `()[]{}` nest properly outside string literals (`'…'`, `"…"`, `` `…` ``)

@@ -9,7 +9,7 @@
 //!   at any depth of nested objects and arrays.
 
 use super::codes;
-use super::context::{child, index, type_name, Ctx};
+use super::context::{type_name, walk, Ctx};
 use crate::intrinsics::Intrinsic;
 use crate::jsonpath::JsonPath;
 use serde_json::Value;
@@ -139,44 +139,32 @@ pub(crate) fn check_template_object(ctx: &mut Ctx, v: &Value, ptr: &str, field: 
 /// Checks every `.$` key inside `value` (walked without recursion), and warns
 /// (`NO_DOLLAR`) where a plain key holds what looks like a path or intrinsic.
 pub(crate) fn check_template(ctx: &mut Ctx, value: &Value, ptr: &str) {
-    let mut stack: Vec<(&Value, String)> = vec![(value, ptr.to_string())];
-    while let Some((v, p)) = stack.pop() {
-        match v {
-            Value::Object(map) => {
-                let mut children = Vec::new();
-                for (key, item) in map {
-                    let item_ptr = child(&p, key);
-                    if let Some(name) = key.strip_suffix(".$") {
-                        if name.is_empty() {
-                            ctx.schema(&item_ptr, "A field name must come before '.$'");
-                        }
-                        check_path_or_intrinsic(ctx, item, &item_ptr, key);
-                        continue;
-                    }
-                    if let Value::String(s) = item {
-                        if looks_like_path(s) || (Intrinsic::looks_like(s) && s.contains('(')) {
-                            ctx.warning(
-                                codes::NO_DOLLAR,
-                                &item_ptr,
-                                format!(
-                                    "The value of '{key}' looks like a path or intrinsic function, \
-                                     but it is used as a literal string because the key does not end with '.$'"
-                                ),
-                            );
-                        }
-                    }
-                    children.push((item, item_ptr));
-                }
-                stack.extend(children.into_iter().rev());
+    walk(value, ptr, |v, key, cursor| {
+        let Some(key) = key else {
+            return true;
+        };
+        if let Some(name) = key.strip_suffix(".$") {
+            let item_ptr = cursor.pointer();
+            if name.is_empty() {
+                ctx.schema(&item_ptr, "A field name must come before '.$'");
             }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((item, index(&p, i)));
-                }
-            }
-            _ => {}
+            check_path_or_intrinsic(ctx, v, &item_ptr, key);
+            return false;
         }
-    }
+        if let Value::String(s) = v {
+            if looks_like_path(s) || (Intrinsic::looks_like(s) && s.contains('(')) {
+                ctx.warning(
+                    codes::NO_DOLLAR,
+                    cursor.pointer(),
+                    format!(
+                        "The value of '{key}' looks like a path or intrinsic function, \
+                         but it is used as a literal string because the key does not end with '.$'"
+                    ),
+                );
+            }
+        }
+        true
+    });
 }
 
 #[cfg(test)]

@@ -217,7 +217,7 @@ fn check_rule(ctx: &mut Ctx, obj: &Map<String, Value>, ptr: &str, depth: usize) 
                 check_combinator(ctx, op, v, &optr, depth);
             } else {
                 match obj.get("Variable") {
-                    Some(var) => paths::check_reference_path(ctx, var, &child(ptr, "Variable"), "Variable", false),
+                    Some(var) => paths::check_reference_path(ctx, var, &child(ptr, "Variable"), "Variable", false, true),
                     None => ctx.schema(
                         child(ptr, "Variable"),
                         format!("A Choice rule using '{op}' must have a 'Variable' field"),

@@ -11,7 +11,7 @@
 use super::codes;
 use super::context::{type_name, walk, Ctx};
 use crate::intrinsics::Intrinsic;
-use crate::jsonpath::JsonPath;
+use crate::jsonpath::{self, JsonPath};
 use serde_json::Value;
 
 /// True when a string looks like a path (`$`, `$.x`, `$$.x`, `$[0]`, `$var`).
@@ -19,35 +19,46 @@ pub(crate) fn looks_like_path(s: &str) -> bool {
     s == "$" || s == "$$" || s.starts_with("$.") || s.starts_with("$$.") || s.starts_with("$[")
 }
 
-/// Parses a path; `Err` says why it is not one. A path may also start at a workflow
-/// variable (`$order.items[0]`): the name is set aside and the rest parsed as a path.
+/// The path text to parse: a path starting at a workflow variable (`$order.items[0]`)
+/// has its name set aside (`$.items[0]`); `None` when `text` does not start with `$`.
+fn without_variable(text: &str) -> Option<String> {
+    let after_dollar = text.strip_prefix('$')?;
+    if after_dollar.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        let name_len = after_dollar
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after_dollar.len());
+        Some(format!("${}", &after_dollar[name_len..]))
+    } else {
+        Some(text.to_string())
+    }
+}
+
+/// Parses a path, which may start at a workflow variable; `Err` says why it is not one.
 pub(crate) fn parse_path(text: &str) -> Result<JsonPath, String> {
-    let Some(after_dollar) = text.strip_prefix('$') else {
+    let Some(path_text) = without_variable(text) else {
         return Err(format!(
             "'{text}' is not a JSONPath: a path starts with '$'"
         ));
     };
-    let path_text = if after_dollar.starts_with(|c: char| c.is_alphabetic() || c == '_') {
-        let name_len = after_dollar
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(after_dollar.len());
-        format!("${}", &after_dollar[name_len..])
-    } else {
-        text.to_string()
-    };
     JsonPath::parse(&path_text).map_err(|e| format!("'{text}' is not a valid JSONPath: {e}"))
 }
 
-/// Parses a reference path (a definite path); `Err` says why it is not one.
-pub(crate) fn parse_reference(text: &str) -> Result<JsonPath, String> {
-    let path = parse_path(text)?;
-    if path.is_definite() {
-        Ok(path)
+/// Parses a reference path (definite: property names and single indexes only); a
+/// workflow variable may start it when `allow_variable` (a Choice `Variable`, not a
+/// `ResultPath`, which writes into the state's input).
+pub(crate) fn parse_reference(text: &str, allow_variable: bool) -> Result<JsonPath, String> {
+    let path_text = if allow_variable {
+        without_variable(text)
     } else {
-        Err(format!(
-            "'{text}' is not a valid reference path: only property names and single indexes are allowed"
-        ))
-    }
+        text.strip_prefix('$').map(|_| text.to_string())
+    };
+    let Some(path_text) = path_text else {
+        return Err(format!(
+            "'{text}' is not a reference path: a path starts with '$'"
+        ));
+    };
+    jsonpath::parse_reference(&path_text)
+        .map_err(|e| format!("'{text}' is not a valid reference path: {e}"))
 }
 
 /// Checks an intrinsic function call.
@@ -76,18 +87,19 @@ pub(crate) fn check_path(ctx: &mut Ctx, v: &Value, ptr: &str, field: &str, nulla
     }
 }
 
-/// A field holding a reference path (or `null` when `nullable`).
+/// A field holding a reference path (or `null` when `nullable`); see [`parse_reference`].
 pub(crate) fn check_reference_path(
     ctx: &mut Ctx,
     v: &Value,
     ptr: &str,
     field: &str,
     nullable: bool,
+    allow_variable: bool,
 ) {
     match v {
         Value::Null if nullable => {}
         Value::String(s) => {
-            if let Err(why) = parse_reference(s) {
+            if let Err(why) = parse_reference(s, allow_variable) {
                 ctx.schema(ptr, format!("'{field}': {why}"));
             }
         }

@@ -135,6 +135,7 @@ pub(crate) fn check_catch(
                 &child(&cptr, "ResultPath"),
                 "ResultPath",
                 true,
+                false,
             );
         }
         if let Some(v) = f.get("Assign") {

@@ -53,7 +53,7 @@ pub(crate) fn check_io(ctx: &mut Ctx, s: &StateCx<'_, '_>) {
         }
     }
     if let Some(v) = s.f.get("ResultPath") {
-        paths::check_reference_path(ctx, v, &s.at("ResultPath"), "ResultPath", true);
+        paths::check_reference_path(ctx, v, &s.at("ResultPath"), "ResultPath", true, false);
     }
     for field in ["Parameters", "ResultSelector"] {
         if let Some(v) = s.f.get(field) {

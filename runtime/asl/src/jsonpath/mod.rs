@@ -245,6 +245,15 @@ impl JsonPath {
         }
     }
 
+    /// Borrowing form of [`JsonPath::select_strict`] for definite paths.
+    pub(crate) fn select_ref_strict<'a>(&self, root: &'a Value) -> Option<&'a Value> {
+        if self.definite {
+            select::select_definite(root, &self.segments, Mode::Strict)
+        } else {
+            None
+        }
+    }
+
     /// Every match as a borrowed value (definite paths give zero or one). Allocates
     /// the result vector only; the engine can use it to avoid cloning a whole array
     /// of matches it only reads.

@@ -39,6 +39,8 @@ mod paths;
 mod reachability;
 mod retry_catch;
 mod states;
+#[cfg(test)]
+mod tests;
 mod top;
 mod values;
 

@@ -139,12 +139,10 @@ impl Execution {
         };
         let parts = json!({"resourceType": wait.resource_type, "resource": wait.resource});
         match event {
-            Event::TaskStarted { .. } => {
-                if !wait.started {
-                    self.record(tid, EventType::TaskStarted, Some(parts));
-                    if let Some(Phase::Task(w)) = self.thread_mut(tid).map(|t| &mut t.phase) {
-                        w.started = true;
-                    }
+            Event::TaskStarted { .. } if !wait.started => {
+                self.record(tid, EventType::TaskStarted, Some(parts));
+                if let Some(Phase::Task(w)) = self.thread_mut(tid).map(|t| &mut t.phase) {
+                    w.started = true;
                 }
             }
             Event::TaskHeartbeat { .. } => {

@@ -81,9 +81,13 @@ impl Diagnostic {
 }
 
 impl std::fmt::Display for Diagnostic {
-    /// AWS's wording: `CODE: message at /location`.
+    /// AWS's wording: `CODE: message at /location` (no `at` for the whole definition).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {} at {}", self.code, self.message, self.location)
+        write!(f, "{}: {}", self.code, self.message)?;
+        if !self.location.is_empty() {
+            write!(f, " at {}", self.location)?;
+        }
+        Ok(())
     }
 }
 

@@ -57,8 +57,13 @@ pub(crate) fn parse_reference(text: &str, allow_variable: bool) -> Result<JsonPa
             "'{text}' is not a reference path: a path starts with '$'"
         ));
     };
-    jsonpath::parse_reference(&path_text)
-        .map_err(|e| format!("'{text}' is not a valid reference path: {e}"))
+    jsonpath::parse_reference(&path_text).map_err(|e| {
+        if e.message.contains("is not a reference path") {
+            e.message
+        } else {
+            format!("'{text}' is not a valid reference path: {e}")
+        }
+    })
 }
 
 /// Checks an intrinsic function call.

@@ -64,6 +64,7 @@ pub fn machine_name(path: &Path) -> String {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("workflow");
+    let stem = stem.strip_suffix(".asl").unwrap_or(stem);
     let name: String = stem
         .chars()
         .map(|c| {

@@ -2,8 +2,7 @@
 
 use crate::local::read_text;
 use anyhow::Result;
-use asl::validate::{validate, Diagnostic, Severity};
-use serde_json::Value;
+use asl::validate::{validate_json, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,15 +19,7 @@ pub struct Args {
 /// Runs the command: exit 0 when valid, 1 when not.
 pub fn main(args: Args) -> Result<ExitCode> {
     let text = read_text(&args.file)?;
-    let diagnostics = match serde_json::from_str::<Value>(&text) {
-        Ok(definition) => validate(&definition),
-        Err(e) => vec![Diagnostic {
-            severity: Severity::Error,
-            code: "INVALID_JSON_DESCRIPTION".into(),
-            message: format!("the definition is not valid JSON: {e}"),
-            location: String::new(),
-        }],
-    };
+    let diagnostics = validate_json(&text);
     let valid = diagnostics.iter().all(|d| d.severity != Severity::Error);
     if args.json {
         let result = if valid { "OK" } else { "FAIL" };

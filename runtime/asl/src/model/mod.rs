@@ -61,8 +61,16 @@ pub struct Machine {
 }
 
 impl StateMachine {
-    /// Parses and validates a definition given as JSON text.
+    /// Parses and validates a definition given as JSON text (which also catches
+    /// what a parsed value hides: duplicate state names, JSON syntax errors).
     pub fn parse(text: &str) -> Result<Self, DefinitionError> {
+        let diagnostics: Vec<Diagnostic> = crate::validate::validate_json(text)
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
+        if !diagnostics.is_empty() {
+            return Err(DefinitionError::new(diagnostics));
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| {
             DefinitionError::new(vec![Diagnostic {
                 severity: crate::validate::Severity::Error,
@@ -71,14 +79,14 @@ impl StateMachine {
                 location: String::new(),
             }])
         })?;
-        Self::from_value(value)
+        build::build(value)
     }
 
     /// Validates and compiles a parsed definition.
     pub fn from_value(value: Value) -> Result<Self, DefinitionError> {
         let diagnostics: Vec<Diagnostic> = crate::validate::validate(&value)
             .into_iter()
-            .filter(|d| d.severity == crate::validate::Severity::Error)
+            .filter(Diagnostic::is_error)
             .collect();
         if !diagnostics.is_empty() {
             return Err(DefinitionError::new(diagnostics));

@@ -1,0 +1,174 @@
+//! The `stepwise` binary as a user runs it: exit codes, the last-line contract of
+//! `run`, `--history`, `--fast-timers`, and `validate`'s located diagnostics.
+
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output};
+
+fn stepwise(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stepwise"))
+        .args(args)
+        .output()
+        .expect("stepwise runs")
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("stepwise-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .expect("write temp file");
+    path
+}
+
+fn last_line_json(out: &Output) -> Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().last().expect("some output");
+    serde_json::from_str(line).expect("last line is JSON")
+}
+
+#[test]
+fn run_prints_describe_execution_as_the_last_line() {
+    let def = temp_file(
+        "greet.asl.json",
+        r#"{"StartAt":"Hi","States":{"Hi":{"Type":"Pass","Parameters":{"msg.$":"States.Format('hello {}', $.who)"},"End":true}}}"#,
+    );
+    let out = stepwise(&[
+        "run",
+        def.to_str().unwrap(),
+        "--input",
+        r#"{"who":"ada"}"#,
+        "--name",
+        "first",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let result = last_line_json(&out);
+    assert_eq!(result["status"], "SUCCEEDED");
+    assert_eq!(result["output"], r#"{"msg":"hello ada"}"#);
+    assert_eq!(
+        result["executionArn"],
+        "arn:aws:states:us-east-1:123456789012:execution:greet:first"
+    );
+    assert!(result["startDate"].is_string() && result["stopDate"].is_string());
+}
+
+#[test]
+fn a_failed_execution_exits_1_with_error_and_cause() {
+    let def = temp_file(
+        "fail.asl.json",
+        r#"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"why"}}}"#,
+    );
+    let out = stepwise(&["run", def.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let result = last_line_json(&out);
+    assert_eq!(result["status"], "FAILED");
+    assert_eq!(result["error"], "Boom");
+    assert_eq!(result["cause"], "why");
+}
+
+#[test]
+fn fast_timers_make_a_one_day_wait_return_at_once_with_the_same_result() {
+    let def = temp_file(
+        "wait.asl.json",
+        r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"Next":"P"},"P":{"Type":"Pass","End":true}}}"#,
+    );
+    let started = std::time::Instant::now();
+    let out = stepwise(&[
+        "run",
+        def.to_str().unwrap(),
+        "--input",
+        "{\"a\":1}",
+        "--fast-timers",
+        "--history",
+    ]);
+    assert!(started.elapsed().as_secs() < 60);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let types: Vec<String> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| v["type"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "WaitStateEntered",
+            "WaitStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    let result = last_line_json(&out);
+    assert_eq!(result["output"], r#"{"a":1}"#);
+    let start =
+        chrono::DateTime::parse_from_rfc3339(result["startDate"].as_str().unwrap()).unwrap();
+    let stop = chrono::DateTime::parse_from_rfc3339(result["stopDate"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (stop - start).num_seconds(),
+        86400,
+        "virtual time advanced by the wait"
+    );
+}
+
+#[test]
+fn a_task_without_a_runner_fails_naming_its_resource() {
+    let def = temp_file(
+        "task.asl.json",
+        r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:charge","End":true}}}"#,
+    );
+    let result = last_line_json(&stepwise(&["run", def.to_str().unwrap()]));
+    assert_eq!(result["status"], "FAILED");
+    assert_eq!(result["error"], "States.TaskFailed");
+    assert!(result["cause"]
+        .as_str()
+        .unwrap()
+        .contains("function:charge"));
+}
+
+#[test]
+fn validate_reports_every_problem_with_its_location_and_exits_1() {
+    let def = temp_file(
+        "broken.asl.json",
+        r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["States.ALL"],"BackoffRate":0.5}],"Next":"Nowhere"}}}"#,
+    );
+    let out = stepwise(&["validate", def.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = last_line_json(&out);
+    assert_eq!(report["result"], "FAIL");
+    let locations: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["location"].as_str().unwrap())
+        .collect();
+    assert!(
+        locations.contains(&"/States/T/Retry/0/BackoffRate"),
+        "{locations:?}"
+    );
+    assert!(locations.contains(&"/States/T/Next"), "{locations:?}");
+
+    let good = temp_file(
+        "good.asl.json",
+        r#"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#,
+    );
+    assert!(stepwise(&["validate", good.to_str().unwrap()])
+        .status
+        .success());
+}
+
+#[test]
+fn bad_input_is_a_clear_error_not_a_panic() {
+    let good = temp_file(
+        "ok.asl.json",
+        r#"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#,
+    );
+    let out = stepwise(&["run", good.to_str().unwrap(), "--input", "{not json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--input is not valid JSON"));
+    let garbage = temp_file("garbage.asl.json", "[[[");
+    let out = stepwise(&["validate", garbage.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("INVALID_JSON_DESCRIPTION"));
+}

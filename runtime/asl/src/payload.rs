@@ -79,6 +79,11 @@ impl Template {
                 let searched = match path.root() {
                     crate::jsonpath::Root::Input => scope.input().to_string(),
                     crate::jsonpath::Root::Context => scope.context(None).to_string(),
+                    crate::jsonpath::Root::Variable => path
+                        .variable()
+                        .and_then(|name| scope.variable(name))
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| "null".into()),
                 };
                 Failure::runtime(format!(
                     "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
@@ -178,7 +183,9 @@ pub fn apply_filter(filter: &Filter, value: Value) -> Result<Value, Failure> {
                 path.take(value)
                     .ok_or_else(|| no_results(path, &Value::Null))
             }
-            crate::jsonpath::Root::Context => Err(no_results(path, &Value::Null)),
+            crate::jsonpath::Root::Context | crate::jsonpath::Root::Variable => {
+                Err(no_results(path, &Value::Null))
+            }
         },
     }
 }

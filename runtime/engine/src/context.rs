@@ -55,6 +55,33 @@ pub struct Scope<'a> {
     pub execution: &'a ExecutionInfo,
     /// The state.
     pub state: StateContext<'a>,
+    /// The workflow variables visible to the state.
+    pub variables: Variables<'a>,
+}
+
+/// The workflow variables a thread sees: its own assignments, then those of the
+/// thread that started it (a Map iteration or Parallel branch sees the variables
+/// of its Map or Parallel state, which cannot change while it waits), and so on
+/// up to the top level.
+#[derive(Clone, Copy)]
+pub struct Variables<'a> {
+    pub(crate) threads: &'a [Option<crate::thread::Thread>],
+    pub(crate) thread: usize,
+}
+
+impl<'a> Variables<'a> {
+    /// The value of variable `name`, if assigned in this scope or an enclosing one.
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        let mut current = Some(self.thread);
+        while let Some(tid) = current {
+            let thread = self.threads.get(tid)?.as_ref()?;
+            if let Some(v) = thread.variables.get(name) {
+                return Some(v);
+            }
+            current = thread.parent.map(|p| p.thread);
+        }
+        None
+    }
 }
 
 fn time(t: DateTime<Utc>) -> Value {
@@ -128,5 +155,9 @@ impl PathScope for Scope<'_> {
             }
             None => Cow::Owned(self.context_object()),
         }
+    }
+
+    fn variable(&self, name: &str) -> Option<Cow<'_, Value>> {
+        self.variables.get(name).map(Cow::Borrowed)
     }
 }

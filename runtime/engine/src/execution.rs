@@ -393,6 +393,7 @@ impl Execution {
             entered_time: self.now,
             retries_used: Vec::new(),
             retry_count: 0,
+            variables: serde_json::Map::new(),
         };
         match self.free_threads.pop() {
             Some(id) => {
@@ -441,6 +442,10 @@ impl Execution {
         Scope {
             input,
             execution: &self.info,
+            variables: crate::context::Variables {
+                threads: &self.threads,
+                thread: tid,
+            },
             state: StateContext {
                 name: &state.name,
                 entered_time: thread.entered_time,

@@ -68,10 +68,29 @@ impl Execution {
             .find(|c| matches(&c.error_equals, &failure.error))
         {
             let error_output = crate::states::error_output(&failure);
+            let assigned =
+                match self.evaluate_assign(tid, state, catcher.assign.as_ref(), &error_output) {
+                    Ok(assigned) => assigned,
+                    Err(f) => {
+                        let f = self.locate(tid, &state.name, f);
+                        self.fail_thread(machine, tid, f);
+                        return Flow::Stop;
+                    }
+                };
             let bound = self.merged_bound(tid, &catcher.result_path, &error_output);
             return match self.merge_result(tid, &catcher.result_path, error_output) {
                 Ok(output) => {
-                    match self.exit_state(machine, tid, state, Some(catcher.next), output, bound) {
+                    match self.exit_state(
+                        machine,
+                        tid,
+                        state,
+                        Some(catcher.next),
+                        crate::states::Exit {
+                            output,
+                            bound,
+                            assigned,
+                        },
+                    ) {
                         Ok(flow) => flow,
                         Err(f) => {
                             self.fail_thread(machine, tid, f);

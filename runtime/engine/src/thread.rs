@@ -46,6 +46,10 @@ pub struct Thread {
     pub retries_used: Vec<u64>,
     /// Retries so far in the current state (`$$.State.RetryCount`).
     pub retry_count: u32,
+    /// Workflow variables assigned in this thread (`Assign`); outer ones are read
+    /// through the parent chain and never written from here.
+    #[serde(default)]
+    pub variables: serde_json::Map<String, Value>,
 }
 
 /// What a thread is doing.

@@ -331,13 +331,14 @@ fn eval_arg<'a>(
                     },
                     Cow::Owned(context) => path.select_strict(&context).map(Cow::Owned),
                 },
+                Root::Variable => path.resolve_strict(scope).map(Cow::Owned),
             };
             found.ok_or_else(|| {
                 // AWS names a `$$` argument as the path inside the context object
                 // (`$$.Execution.Foo` is reported as `$.Execution.Foo`), and always
                 // shows the state input.
                 let shown = match path.root() {
-                    Root::Input => path.as_str().trim(),
+                    Root::Input | Root::Variable => path.as_str().trim(),
                     Root::Context => path.as_str().trim().get(1..).unwrap_or(""),
                 };
                 not_found(shown, scope)

@@ -43,6 +43,8 @@ pub enum Root {
     Input,
     /// `$$`: the context object.
     Context,
+    /// `$name`: a workflow variable (set by `Assign`).
+    Variable,
 }
 
 /// A syntax error in a path, with the byte position where it was found.
@@ -95,6 +97,8 @@ pub trait PathScope {
 pub struct JsonPath {
     text: String,
     root: Root,
+    /// The variable's name for a `$name...` path.
+    variable: Option<String>,
     segments: Vec<Segment>,
     /// Only names and single indexes.
     definite: bool,
@@ -107,6 +111,15 @@ pub struct JsonPath {
 /// array indexes is refused with a message naming the offending step.
 pub fn parse_reference(text: &str) -> Result<JsonPath, PathSyntaxError> {
     let compiled = parse::compile(text)?;
+    if compiled.root == Root::Variable {
+        return Err(PathSyntaxError {
+            position: 0,
+            message: format!(
+                "'{}' is not a reference path: a reference path cannot start at a variable",
+                text.trim()
+            ),
+        });
+    }
     let offending = compiled
         .segments
         .iter()
@@ -138,6 +151,7 @@ impl JsonPath {
         JsonPath {
             text: text.to_string(),
             root: compiled.root,
+            variable: compiled.variable,
             segments,
             definite,
             merge_leaf,
@@ -154,9 +168,14 @@ impl JsonPath {
         &self.text
     }
 
-    /// `$` or `$$`.
+    /// `$`, `$$` or `$name`.
     pub fn root(&self) -> Root {
         self.root
+    }
+
+    /// The variable a `$name...` path starts at.
+    pub fn variable(&self) -> Option<&str> {
+        self.variable.as_deref()
     }
 
     /// True when the path has only property names and single indexes.
@@ -224,6 +243,7 @@ impl JsonPath {
         match self.root() {
             Root::Input => self.select(scope.input()),
             Root::Context => self.select(&scope.context(self.first_property())),
+            Root::Variable => self.select(&*scope.variable(self.variable.as_deref()?)?),
         }
     }
 
@@ -232,6 +252,7 @@ impl JsonPath {
         match self.root() {
             Root::Input => self.select_strict(scope.input()),
             Root::Context => self.select_strict(&scope.context(self.first_property())),
+            Root::Variable => self.select_strict(&*scope.variable(self.variable.as_deref()?)?),
         }
     }
 
@@ -283,7 +304,7 @@ impl JsonPath {
     /// array for a name), or an index outside an existing array, is
     /// [`AssignError::NotAnObject`] (AWS: `States.ResultPathMatchFailure`).
     pub fn assign(&self, target: &mut Value, value: Value) -> Result<(), AssignError> {
-        if self.root == Root::Context {
+        if self.root != Root::Input {
             return Err(AssignError::Context);
         }
         if !self.definite {

@@ -91,6 +91,8 @@ impl Segment {
 /// The result of compiling a whole path.
 pub(crate) struct Compiled {
     pub(crate) root: Root,
+    /// The variable's name when `root` is [`Root::Variable`].
+    pub(crate) variable: Option<String>,
     pub(crate) segments: Vec<Segment>,
     /// Byte offset (in the original text) where each segment starts.
     pub(crate) positions: Vec<usize>,
@@ -209,10 +211,21 @@ impl Context {
 pub(crate) fn compile(text: &str) -> Result<Compiled, PathSyntaxError> {
     let mut cur = Cursor::new(text, 0);
     cur.skip_ws();
+    let mut variable = None;
     let root = if cur.eat_str("$$") {
         Root::Context
     } else if cur.eat('$') {
-        Root::Input
+        // `$name...`: a path rooted at a workflow variable (Assign-era ASL).
+        let start = cur.pos();
+        if cur.peek().is_some_and(|c| c.is_alphabetic() || c == '_') {
+            while cur.peek().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                cur.bump();
+            }
+            variable = text.get(start..cur.pos()).map(str::to_string);
+            Root::Variable
+        } else {
+            Root::Input
+        }
     } else {
         return Err(cur.error("a path must start with '$'"));
     };
@@ -232,6 +245,7 @@ pub(crate) fn compile(text: &str) -> Result<Compiled, PathSyntaxError> {
     }
     Ok(Compiled {
         root,
+        variable,
         segments,
         positions,
     })
@@ -563,11 +577,24 @@ mod tests {
     }
 
     #[test]
+    fn variable_root() {
+        let c = compile("$order.items[0]").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.root, Root::Variable);
+        assert_eq!(c.variable.as_deref(), Some("order"));
+        assert_eq!(c.segments.len(), 2);
+        let bare = compile("$x_1").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (bare.root, bare.variable.as_deref(), bare.segments.len()),
+            (Root::Variable, Some("x_1"), 0)
+        );
+    }
+
+    #[test]
     fn syntax_errors_name_the_problem_and_position() {
         let cases = [
             ("", 0, "must start with '$'"),
             ("a.b", 0, "must start with '$'"),
-            ("$a", 1, "illegal character 'a'"),
+            ("$-a", 1, "illegal character '-'"),
             ("$.", 2, "must not end with '.'"),
             ("$..", 3, "must not end with '..'"),
             ("$...a", 3, "'...'"),

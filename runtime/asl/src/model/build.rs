@@ -262,6 +262,18 @@ impl Builder {
         }
     }
 
+    fn assign(
+        &mut self,
+        obj: &Map<String, Value>,
+        at: &str,
+        lang: QueryLanguage,
+    ) -> Option<Assign> {
+        match lang {
+            QueryLanguage::JsonPath => self.template(obj, "Assign", at).map(Assign::Paths),
+            QueryLanguage::JsonAta => obj.get("Assign").cloned().map(Assign::Expressions),
+        }
+    }
+
     fn retriers(&mut self, obj: &Map<String, Value>) -> Vec<Retrier> {
         let Some(list) = obj.get("Retry").and_then(Value::as_array) else {
             return Vec::new();
@@ -290,6 +302,7 @@ impl Builder {
         obj: &Map<String, Value>,
         at: &str,
         names: &HashMap<String, StateId>,
+        lang: QueryLanguage,
     ) -> Vec<Catcher> {
         let Some(list) = obj.get("Catch").and_then(Value::as_array) else {
             return Vec::new();
@@ -306,7 +319,7 @@ impl Builder {
                 error_equals: strings(c.get("ErrorEquals")),
                 next,
                 result_path,
-                assign: c.get("Assign").cloned(),
+                assign: self.assign(c, &here, lang),
                 output: c.get("Output").cloned(),
             });
         }
@@ -355,6 +368,8 @@ impl Builder {
                 if let Some(list) = obj.get("Choices").and_then(Value::as_array) {
                     for (i, rule) in list.iter().enumerate() {
                         let here = format!("{at}/Choices/{i}");
+                        let empty = Map::new();
+                        let rule_obj = rule.as_object().unwrap_or(&empty);
                         let compiled = match ChoiceRule::compile(rule) {
                             Ok(r) => r,
                             Err(message) => {
@@ -370,7 +385,7 @@ impl Builder {
                         choices.push(ChoiceBranch {
                             rule: compiled,
                             next,
-                            assign: rule.get("Assign").cloned(),
+                            assign: self.assign(rule_obj, &here, lang),
                             output: rule.get("Output").cloned(),
                         });
                     }
@@ -416,8 +431,8 @@ impl Builder {
             next,
             io,
             retry: self.retriers(obj),
-            catch: self.catchers(obj, at, names),
-            assign: obj.get("Assign").cloned(),
+            catch: self.catchers(obj, at, names, lang),
+            assign: self.assign(obj, at, lang),
             output: obj.get("Output").cloned(),
         }
     }

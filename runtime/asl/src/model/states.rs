@@ -24,8 +24,8 @@ pub struct State {
     pub retry: Vec<Retrier>,
     /// `Catch`, in order (Task, Parallel, Map).
     pub catch: Vec<Catcher>,
-    /// `Assign` as written (variables; evaluated by the engine).
-    pub assign: Option<Value>,
+    /// `Assign`: workflow variables set when the state ends.
+    pub assign: Option<Assign>,
     /// `Output` as written (JSONata states).
     pub output: Option<Value>,
 }
@@ -156,7 +156,7 @@ pub struct ChoiceBranch {
     /// Where to go when it holds.
     pub next: StateId,
     /// `Assign` of this rule.
-    pub assign: Option<Value>,
+    pub assign: Option<Assign>,
     /// `Output` of this rule (JSONata).
     pub output: Option<Value>,
 }
@@ -282,7 +282,16 @@ pub struct Catcher {
     /// `ResultPath` (default `$`: the error output replaces the input).
     pub result_path: ResultPath,
     /// `Assign`.
-    pub assign: Option<Value>,
+    pub assign: Option<Assign>,
     /// `Output` (JSONata).
     pub output: Option<Value>,
+}
+
+/// An `Assign` block: variable names to values.
+#[derive(Debug, Clone)]
+pub enum Assign {
+    /// In a JSONPath state: a payload template (`"name.$": "$.path"` keys).
+    Paths(Template),
+    /// In a JSONata state: values with `{% %}` expressions, as written.
+    Expressions(Value),
 }

@@ -5,6 +5,7 @@ use crate::execution::{Execution, Flow};
 use crate::history::EventType;
 use crate::thread::{Fanout, ParentLink, Phase, ThreadId};
 use asl::errors::Failure;
+use asl::jsonpath::JsonPath;
 use asl::model::{MapSpec, NumberSpec, State, StateKind, StateMachine};
 use serde_json::{json, Map, Value};
 
@@ -18,8 +19,8 @@ impl Execution {
     ) -> Result<Flow, Failure> {
         let effective = self.effective_input(tid, state)?.into_owned();
         let items = match &spec.items_path {
-            Some(path) => path
-                .select(&effective)
+            Some(path) => self
+                .resolve_in(tid, state, path, &effective)
                 .ok_or_else(|| asl::payload::no_results(path, &effective))?,
             None => effective.clone(),
         };
@@ -30,6 +31,7 @@ impl Execution {
             )));
         };
         let limit = match resolve_number(
+            &|p: &JsonPath| self.resolve_in(tid, state, p, &effective),
             spec.max_concurrency.as_ref(),
             &effective,
             "MaxConcurrencyPath",
@@ -44,6 +46,7 @@ impl Execution {
             None => 0,
         };
         let tolerated_count = match resolve_number(
+            &|p: &JsonPath| self.resolve_in(tid, state, p, &effective),
             spec.tolerated_failure_count.as_ref(),
             &effective,
             "ToleratedFailureCountPath",
@@ -57,6 +60,7 @@ impl Execution {
             other => other.map(|n| n as u64),
         };
         let tolerated_percentage = match resolve_number(
+            &|p: &JsonPath| self.resolve_in(tid, state, p, &effective),
             spec.tolerated_failure_percentage.as_ref(),
             &effective,
             "ToleratedFailurePercentagePath",
@@ -190,6 +194,7 @@ impl Execution {
         items: Vec<Value>,
     ) -> Result<Vec<Value>, Failure> {
         let max_items = resolve_number(
+            &|p: &JsonPath| self.resolve_in(tid, state, p, effective),
             batcher.max_items.as_ref(),
             effective,
             "MaxItemsPerBatchPath",
@@ -198,6 +203,7 @@ impl Execution {
         .map(|n| n.max(1.0) as usize)
         .unwrap_or(usize::MAX);
         let max_bytes = resolve_number(
+            &|p: &JsonPath| self.resolve_in(tid, state, p, effective),
             batcher.max_bytes.as_ref(),
             effective,
             "MaxInputBytesPerBatchPath",
@@ -246,6 +252,7 @@ impl Execution {
 
 /// Resolves a number given literally or by a path, with AWS's error texts.
 fn resolve_number(
+    lookup: &dyn Fn(&JsonPath) -> Option<Value>,
     spec: Option<&NumberSpec>,
     effective: &Value,
     field: &str,
@@ -255,9 +262,15 @@ fn resolve_number(
         None => Ok(None),
         Some(NumberSpec::Fixed(n)) => Ok(Some(*n)),
         Some(NumberSpec::Path(path)) => {
-            let value = path
-                .select(effective)
-                .ok_or_else(|| asl::payload::no_results(path, effective))?;
+            let value = lookup(path).ok_or_else(|| asl::payload::no_results(path, effective))?;
+            // AWS also takes numbers written as strings ("1").
+            let value = match &value {
+                Value::String(text) => serde_json::from_str::<Value>(text.trim())
+                    .ok()
+                    .filter(Value::is_number)
+                    .unwrap_or(value),
+                _ => value,
+            };
             let number = if integer {
                 value.as_i64().map(|n| n as f64)
             } else {

@@ -15,7 +15,8 @@ mod wait;
 use crate::execution::{exited_type, Execution, Flow, Status};
 use crate::thread::{Phase, ThreadId};
 use asl::errors::{Failure, DATA_LIMIT_EXCEEDED, RESULT_PATH_MATCH_FAILURE};
-use asl::model::{Filter, ResultPath, State, StateId, StateMachine};
+use asl::jsonpath::JsonPath;
+use asl::model::{Assign, Filter, ResultPath, State, StateId, StateMachine};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
@@ -35,13 +36,28 @@ impl Execution {
                     .select(input)
                     .map(Cow::Owned)
                     .ok_or_else(|| asl::payload::no_results(path, input)),
-                asl::jsonpath::Root::Context => {
+                asl::jsonpath::Root::Context | asl::jsonpath::Root::Variable => {
                     let scope = self.scope(tid, state, input, None, None);
                     path.resolve(&scope)
                         .map(Cow::Owned)
                         .ok_or_else(|| asl::payload::no_results(path, &scope.context_object()))
                 }
             },
+        }
+    }
+
+    /// Resolves a path of the current state with `input` as `$` (a `$$` path reads
+    /// the context object, a `$name` path a variable).
+    pub(crate) fn resolve_in(
+        &self,
+        tid: ThreadId,
+        state: &State,
+        path: &JsonPath,
+        input: &Value,
+    ) -> Option<Value> {
+        match path.root() {
+            asl::jsonpath::Root::Input => path.select(input),
+            _ => path.resolve(&self.scope(tid, state, input, None, None)),
         }
     }
 
@@ -71,7 +87,7 @@ impl Execution {
         output: Value,
     ) -> Result<Value, Failure> {
         match &state.io.output_path {
-            Filter::Path(path) if path.root() == asl::jsonpath::Root::Context => {
+            Filter::Path(path) if path.root() != asl::jsonpath::Root::Input => {
                 let scope = self.scope(tid, state, &output, None, None);
                 path.resolve(&scope)
                     .ok_or_else(|| asl::payload::no_results(path, &scope.context_object()))
@@ -121,10 +137,56 @@ impl Execution {
             }
             None => result,
         };
+        let assigned = self.evaluate_assign(tid, state, state.assign.as_ref(), &result)?;
         let bound = self.merged_bound(tid, &state.io.result_path, &result);
         let output = self.merge_result(tid, &state.io.result_path, result)?;
         let output = self.output_path(tid, state, output)?;
-        self.exit_state(machine, tid, state, state.next, output, bound)
+        self.exit_state(
+            machine,
+            tid,
+            state,
+            state.next,
+            Exit {
+                output,
+                bound,
+                assigned,
+            },
+        )
+    }
+
+    /// Evaluates an `Assign` block with `$` standing for `dollar` (the state's
+    /// result, or its input for Choice, or the error output for Catch). Every value
+    /// reads the variables as they were before the state; the engine commits them
+    /// when the state exits.
+    pub(crate) fn evaluate_assign(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        assign: Option<&Assign>,
+        dollar: &Value,
+    ) -> Result<Option<Map<String, Value>>, Failure> {
+        let Some(assign) = assign else {
+            return Ok(None);
+        };
+        let value = match assign {
+            Assign::Paths(template) => {
+                let mut rng = self.rng;
+                let scope = self.scope(tid, state, dollar, None, None);
+                let value = template.eval(&scope, &mut rng)?;
+                self.rng = rng;
+                value
+            }
+            Assign::Expressions(_) => {
+                return Err(Failure::new(
+                    asl::errors::QUERY_EVALUATION_ERROR,
+                    "JSONata Assign is not supported yet",
+                ))
+            }
+        };
+        match value {
+            Value::Object(map) => Ok(Some(map)),
+            _ => Ok(None),
+        }
     }
 
     /// An upper bound of the JSON length of ResultPath's output: the raw input's
@@ -181,9 +243,13 @@ impl Execution {
         tid: ThreadId,
         state: &State,
         next: Option<StateId>,
-        output: Value,
-        bound: usize,
+        exit: Exit,
     ) -> Result<Flow, Failure> {
+        let Exit {
+            output,
+            bound,
+            assigned,
+        } = exit;
         // `bound` is an upper bound of the output's length; walk the output only
         // when the bound does not already prove it within the limit.
         let limit = self.config.max_payload_bytes;
@@ -204,9 +270,24 @@ impl Execution {
         }
         if let Some(event_type) = exited_type(&state.kind) {
             let details = self.config.record_history.then(|| {
-                json!({"name": state.name, "output": self.data_text(&output), "outputDetails": {"truncated": false}})
+                let mut details = json!({"name": state.name, "output": self.data_text(&output), "outputDetails": {"truncated": false}});
+                if let Some(assigned) = &assigned {
+                    let texts: Map<String, Value> = assigned
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.to_string())))
+                        .collect();
+                    details["assignedVariables"] = Value::Object(texts);
+                    details["assignedVariablesDetails"] = json!({"truncated": false});
+                }
+                details
             });
             self.record(tid, event_type, details);
+        }
+        if let Some(assigned) = assigned {
+            let variables = &mut self.thread_mut_expect(tid).variables;
+            for (name, value) in assigned {
+                variables.insert(name, value);
+            }
         }
         Ok(self.transition(machine, tid, next, output, bound))
     }
@@ -263,6 +344,16 @@ impl Execution {
         let thread = self.thread(tid);
         machine.state(thread.machine, thread.state)
     }
+}
+
+/// What a state passes on when it exits.
+pub(crate) struct Exit {
+    /// Its output (the next state's raw input).
+    pub(crate) output: Value,
+    /// An upper bound of the output's JSON length.
+    pub(crate) bound: usize,
+    /// Variables it assigns, committed on exit.
+    pub(crate) assigned: Option<Map<String, Value>>,
 }
 
 /// The error output Catch passes on: `{"Error": ..., "Cause": ...}`.

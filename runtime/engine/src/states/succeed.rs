@@ -15,6 +15,16 @@ impl Execution {
         let effective = self.effective_input(tid, state)?.into_owned();
         let output = self.output_path(tid, state, effective)?;
         let bound = self.thread(tid).input_bound;
-        self.exit_state(machine, tid, state, None, output, bound)
+        self.exit_state(
+            machine,
+            tid,
+            state,
+            None,
+            super::Exit {
+                output,
+                bound,
+                assigned: None,
+            },
+        )
     }
 }

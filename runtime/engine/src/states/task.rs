@@ -9,6 +9,7 @@ use crate::thread::{Phase, TaskWait, ThreadId};
 use asl::errors::{
     Failure, DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, QUERY_EVALUATION_ERROR, TIMEOUT,
 };
+use asl::jsonpath::JsonPath;
 use asl::model::{SecondsSpec, State, StateMachine, TaskSpec};
 use asl::random::Entropy;
 use serde_json::{json, Value};
@@ -60,8 +61,18 @@ impl Execution {
         let (timeout, heartbeat) = {
             let effective = self.effective_input(tid, state)?;
             (
-                resolve_seconds(spec.timeout.as_ref(), &effective, "TimeoutSecondsPath")?,
-                resolve_seconds(spec.heartbeat.as_ref(), &effective, "HeartbeatSecondsPath")?,
+                resolve_seconds(
+                    &|p: &JsonPath| self.resolve_in(tid, state, p, &effective),
+                    spec.timeout.as_ref(),
+                    &effective,
+                    "TimeoutSecondsPath",
+                )?,
+                resolve_seconds(
+                    &|p: &JsonPath| self.resolve_in(tid, state, p, &effective),
+                    spec.heartbeat.as_ref(),
+                    &effective,
+                    "HeartbeatSecondsPath",
+                )?,
             )
         };
         let (resource_type, resource) = resource_parts(&spec.resource);
@@ -219,6 +230,7 @@ impl Execution {
 
 /// Resolves TimeoutSeconds/HeartbeatSeconds or their Path forms.
 fn resolve_seconds(
+    lookup: &dyn Fn(&JsonPath) -> Option<Value>,
     spec: Option<&SecondsSpec>,
     effective: &Value,
     field: &str,
@@ -227,9 +239,7 @@ fn resolve_seconds(
         None => Ok(None),
         Some(SecondsSpec::Fixed(n)) => Ok(Some(*n)),
         Some(SecondsSpec::Path(path)) => {
-            let value = path
-                .select(effective)
-                .ok_or_else(|| asl::payload::no_results(path, effective))?;
+            let value = lookup(path).ok_or_else(|| asl::payload::no_results(path, effective))?;
             match value.as_u64() {
                 Some(n) if n > 0 => Ok(Some(n)),
                 _ => Err(Failure::runtime(format!(

@@ -19,7 +19,7 @@ impl Execution {
         let due = match spec {
             WaitSpec::Seconds(SecondsSpec::Fixed(n)) => self.after_seconds(*n as f64),
             WaitSpec::Seconds(SecondsSpec::Path(path)) => {
-                let value = path.select(&effective).ok_or_else(|| asl::payload::no_results(path, &effective))?;
+                let value = self.resolve_in(tid, state, path, &effective).ok_or_else(|| asl::payload::no_results(path, &effective))?;
                 match value.as_i64() {
                     Some(n) if n < 0 => {
                         return Err(Failure::runtime(format!(
@@ -47,7 +47,7 @@ impl Execution {
                 ))
             })?,
             WaitSpec::TimestampPath(path) => {
-                let value = path.select(&effective).ok_or_else(|| asl::payload::no_results(path, &effective))?;
+                let value = self.resolve_in(tid, state, path, &effective).ok_or_else(|| asl::payload::no_results(path, &effective))?;
                 let text = match &value {
                     Value::String(s) => s.as_str(),
                     _ => "",

@@ -7,6 +7,7 @@
 //!   Choice rules, payload templates), built from a validated definition.
 //! - [`jsonpath`]: ASL's JSONPath (Jayway semantics), reference paths, assignment.
 //! - [`intrinsics`]: the `States.*` intrinsic functions.
+//! - [`jsonata`]: JSONata `{% %}` expressions and templates as AWS evaluates them.
 //! - [`payload`]: payload templates (`Parameters`, `ResultSelector`, `ItemSelector`
 //!   with `.$` keys) and input/output processing in AWS's order.
 //! - [`choice`]: Choice rules and their comparison operators.
@@ -18,6 +19,7 @@
 pub mod choice;
 pub mod errors;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod model;
 pub mod payload;

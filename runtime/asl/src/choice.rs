@@ -28,8 +28,8 @@ pub enum ChoiceRule {
         /// What it is compared with.
         operand: Operand,
     },
-    /// `Condition` (JSONata), kept as written for the engine to evaluate.
-    Condition(Value),
+    /// `Condition` (JSONata), evaluated by the engine.
+    Condition(Box<crate::jsonata::Template>),
 }
 
 /// The right-hand side of a comparison.
@@ -162,7 +162,9 @@ impl ChoiceRule {
     pub fn compile(rule: &Value) -> Result<ChoiceRule, String> {
         let obj = rule.as_object().ok_or("a Choice rule must be an object")?;
         if let Some(cond) = obj.get("Condition") {
-            return Ok(ChoiceRule::Condition(cond.clone()));
+            let compiled =
+                crate::jsonata::Template::compile(cond).map_err(|e| format!("Condition: {e}"))?;
+            return Ok(ChoiceRule::Condition(Box::new(compiled)));
         }
         if let Some(list) = obj.get("And").or_else(|| obj.get("Or")) {
             let rules = list

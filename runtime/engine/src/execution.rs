@@ -338,7 +338,11 @@ impl Execution {
     /// Records the `...StateEntered` event and resets the per-state counters.
     fn enter(&mut self, state: &asl::model::State, tid: ThreadId) {
         let input_text = if self.config.record_history {
-            Some(self.data_text(&self.thread(tid).input))
+            let thread = self.thread_mut_expect(tid);
+            match thread.input_text.take() {
+                Some(text) => Some(text),
+                None => Some(self.data_text(&self.thread(tid).input)),
+            }
         } else {
             None
         };
@@ -385,6 +389,7 @@ impl Execution {
             machine,
             state,
             input,
+            input_text: None,
             input_bound,
             phase: Phase::Enter,
             parent,

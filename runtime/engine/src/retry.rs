@@ -68,6 +68,9 @@ impl Execution {
             .find(|c| matches(&c.error_equals, &failure.error))
         {
             let error_output = crate::states::error_output(&failure);
+            if state.query_language == asl::model::QueryLanguage::JsonAta {
+                return self.catch_jsonata(machine, tid, state, catcher, error_output);
+            }
             let assigned =
                 match self.evaluate_assign(tid, state, catcher.assign.as_ref(), &error_output) {
                     Ok(assigned) => assigned,
@@ -106,6 +109,41 @@ impl Execution {
         }
         self.fail_thread(machine, tid, failure);
         Flow::Stop
+    }
+
+    /// Catch in a JSONata state: `$states.errorOutput` for Assign and Output; the
+    /// output defaults to the error output.
+    fn catch_jsonata(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        state: &asl::model::State,
+        catcher: &asl::model::Catcher,
+        error_output: serde_json::Value,
+    ) -> Flow {
+        let input = self.thread(tid).input.clone();
+        let states = crate::states::States {
+            input: Some(&input),
+            error_output: Some(&error_output),
+            ..Default::default()
+        };
+        let outcome = self
+            .eval_assign_expressions(tid, state, catcher.assign.as_ref(), states)
+            .and_then(|assigned| {
+                let output = match &catcher.output {
+                    Some(output) => self.eval_expression(tid, state, output, "Output", states)?,
+                    None => error_output.clone(),
+                };
+                self.exit_with(machine, tid, state, Some(catcher.next), output, assigned)
+            });
+        match outcome {
+            Ok(flow) => flow,
+            Err(f) => {
+                let f = self.locate(tid, &state.name, f);
+                self.fail_thread(machine, tid, f);
+                Flow::Stop
+            }
+        }
     }
 }
 

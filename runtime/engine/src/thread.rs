@@ -29,6 +29,10 @@ pub struct Thread {
     pub state: StateId,
     /// The current state's raw input (what ResultPath writes into).
     pub input: Value,
+    /// `input` as JSON text when the previous state's exit event already wrote it,
+    /// so the entered event does not serialize the same payload again.
+    #[serde(skip)]
+    pub input_text: Option<String>,
     /// An upper bound of `input`'s JSON length in bytes, so the payload limit is
     /// checked by walking only what a state adds (see `Execution::exit_state`).
     pub input_bound: usize,

@@ -7,6 +7,7 @@
 use super::*;
 use crate::choice::ChoiceRule;
 use crate::intrinsics::Intrinsic;
+use crate::jsonata::Template as Expression;
 use crate::jsonpath::JsonPath;
 use crate::payload::{pointer_escape, Template};
 use crate::validate::{Diagnostic, Severity};
@@ -206,9 +207,9 @@ impl Builder {
     fn seconds(&mut self, obj: &Map<String, Value>, field: &str, at: &str) -> Option<SecondsSpec> {
         if let Some(v) = obj.get(field) {
             if is_expr(v) {
-                return Some(SecondsSpec::Expr(
-                    v.as_str().unwrap_or_default().to_string(),
-                ));
+                return self
+                    .compile_expression(v, format!("{at}/{field}"))
+                    .map(|e| SecondsSpec::Expr(Box::new(e)));
             }
             return v.as_u64().map(SecondsSpec::Fixed);
         }
@@ -221,7 +222,9 @@ impl Builder {
     fn number(&mut self, obj: &Map<String, Value>, field: &str, at: &str) -> Option<NumberSpec> {
         if let Some(v) = obj.get(field) {
             if is_expr(v) {
-                return Some(NumberSpec::Expr(v.as_str().unwrap_or_default().to_string()));
+                return self
+                    .compile_expression(v, format!("{at}/{field}"))
+                    .map(|e| NumberSpec::Expr(Box::new(e)));
             }
             return v.as_f64().map(NumberSpec::Fixed);
         }
@@ -238,12 +241,12 @@ impl Builder {
         at: &str,
     ) -> Option<StringSpec> {
         if let Some(v) = obj.get(field) {
-            let text = v.as_str()?.to_string();
-            return Some(if is_expr(v) {
-                StringSpec::Expr(text)
-            } else {
-                StringSpec::Literal(text)
-            });
+            if is_expr(v) {
+                return self
+                    .compile_expression(v, format!("{at}/{field}"))
+                    .map(|e| StringSpec::Expr(Box::new(e)));
+            }
+            return v.as_str().map(|text| StringSpec::Literal(text.to_string()));
         }
         let path_field = format!("{field}Path");
         let text = obj.get(&path_field)?.as_str()?;
@@ -270,7 +273,28 @@ impl Builder {
     ) -> Option<Assign> {
         match lang {
             QueryLanguage::JsonPath => self.template(obj, "Assign", at).map(Assign::Paths),
-            QueryLanguage::JsonAta => obj.get("Assign").cloned().map(Assign::Expressions),
+            QueryLanguage::JsonAta => self.expression(obj, "Assign", at).map(Assign::Expressions),
+        }
+    }
+
+    /// Compiles a JSONata-state field (a value whose `{% %}` strings are expressions).
+    fn expression(
+        &mut self,
+        obj: &Map<String, Value>,
+        field: &str,
+        at: &str,
+    ) -> Option<Expression> {
+        let value = obj.get(field)?;
+        self.compile_expression(value, format!("{at}/{field}"))
+    }
+
+    fn compile_expression(&mut self, value: &Value, at: String) -> Option<Expression> {
+        match Expression::compile(value) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.error(format!("{at}{}", e.pointer), e.error.to_string());
+                None
+            }
         }
     }
 
@@ -320,7 +344,7 @@ impl Builder {
                 next,
                 result_path,
                 assign: self.assign(c, &here, lang),
-                output: c.get("Output").cloned(),
+                output: self.expression(c, "Output", &here),
             });
         }
         out
@@ -361,7 +385,6 @@ impl Builder {
                 timeout: self.seconds(obj, "TimeoutSeconds", at),
                 heartbeat: self.seconds(obj, "HeartbeatSeconds", at),
                 credentials: obj.get("Credentials").cloned(),
-                arguments: obj.get("Arguments").cloned(),
             })),
             "Choice" => {
                 let mut choices = Vec::new();
@@ -386,7 +409,7 @@ impl Builder {
                             rule: compiled,
                             next,
                             assign: self.assign(rule_obj, &here, lang),
-                            output: rule.get("Output").cloned(),
+                            output: self.expression(rule_obj, "Output", &here),
                         });
                     }
                 }
@@ -433,7 +456,8 @@ impl Builder {
             retry: self.retriers(obj),
             catch: self.catchers(obj, at, names, lang),
             assign: self.assign(obj, at, lang),
-            output: obj.get("Output").cloned(),
+            output: self.expression(obj, "Output", at),
+            arguments: self.expression(obj, "Arguments", at),
         }
     }
 
@@ -442,12 +466,12 @@ impl Builder {
             return WaitSpec::Seconds(seconds);
         }
         if let Some(v) = obj.get("Timestamp") {
-            let text = v.as_str().unwrap_or_default().to_string();
-            return if is_expr(v) {
-                WaitSpec::TimestampExpr(text)
-            } else {
-                WaitSpec::Timestamp(text)
-            };
+            if is_expr(v) {
+                if let Some(e) = self.compile_expression(v, format!("{at}/Timestamp")) {
+                    return WaitSpec::TimestampExpr(Box::new(e));
+                }
+            }
+            return WaitSpec::Timestamp(v.as_str().unwrap_or_default().to_string());
         }
         if let Some(v) = obj.get("TimestampPath") {
             if let Some(p) = self.path(v, format!("{at}/TimestampPath"), false) {
@@ -510,13 +534,17 @@ impl Builder {
             processor: processor_id,
             distributed,
             items_path,
-            items: obj.get("Items").cloned(),
+            items: self.expression(obj, "Items", at),
             item_selector: if lang == QueryLanguage::JsonPath {
                 self.template(obj, selector_field, at)
             } else {
                 None
             },
-            item_selector_raw: obj.get(selector_field).cloned(),
+            item_selector_expr: if lang == QueryLanguage::JsonAta {
+                self.expression(obj, selector_field, at)
+            } else {
+                None
+            },
             max_concurrency: self.number(obj, "MaxConcurrency", at),
             batcher,
             tolerated_failure_count: self.number(obj, "ToleratedFailureCount", at),

@@ -3,6 +3,7 @@
 use super::{MachineId, QueryLanguage, StateId};
 use crate::choice::ChoiceRule;
 use crate::intrinsics::Intrinsic;
+use crate::jsonata::Template as Expression;
 use crate::jsonpath::JsonPath;
 use crate::payload::Template;
 use serde_json::Value;
@@ -26,8 +27,10 @@ pub struct State {
     pub catch: Vec<Catcher>,
     /// `Assign`: workflow variables set when the state ends.
     pub assign: Option<Assign>,
-    /// `Output` as written (JSONata states).
-    pub output: Option<Value>,
+    /// `Output` (JSONata states).
+    pub output: Option<Expression>,
+    /// `Arguments` (JSONata Task and Parallel states): the work's input.
+    pub arguments: Option<Expression>,
 }
 
 /// The kind-specific part of a state.
@@ -120,8 +123,8 @@ pub enum SecondsSpec {
     Fixed(u64),
     /// `...Path`: read from the effective input at run time.
     Path(JsonPath),
-    /// A JSONata expression (`{% ... %}`), kept as written.
-    Expr(String),
+    /// A JSONata expression (`{% ... %}`).
+    Expr(Box<Expression>),
 }
 
 /// `Task` fields.
@@ -135,8 +138,6 @@ pub struct TaskSpec {
     pub heartbeat: Option<SecondsSpec>,
     /// `Credentials`, kept but not used.
     pub credentials: Option<Value>,
-    /// `Arguments` (JSONata states).
-    pub arguments: Option<Value>,
 }
 
 /// `Choice` fields.
@@ -158,7 +159,7 @@ pub struct ChoiceBranch {
     /// `Assign` of this rule.
     pub assign: Option<Assign>,
     /// `Output` of this rule (JSONata).
-    pub output: Option<Value>,
+    pub output: Option<Expression>,
 }
 
 /// `Wait` fields: exactly one of four.
@@ -171,7 +172,7 @@ pub enum WaitSpec {
     /// `TimestampPath`.
     TimestampPath(JsonPath),
     /// `Timestamp` as a JSONata expression.
-    TimestampExpr(String),
+    TimestampExpr(Box<Expression>),
 }
 
 /// A string field of Fail given literally, by a path, or by an intrinsic.
@@ -183,8 +184,8 @@ pub enum StringSpec {
     Path(JsonPath),
     /// `...Path` with an intrinsic function.
     Intrinsic(Box<Intrinsic>),
-    /// A JSONata expression, kept as written.
-    Expr(String),
+    /// A JSONata expression.
+    Expr(Box<Expression>),
 }
 
 /// `Fail` fields.
@@ -203,8 +204,8 @@ pub enum NumberSpec {
     Fixed(f64),
     /// `...Path`.
     Path(JsonPath),
-    /// A JSONata expression, kept as written.
-    Expr(String),
+    /// A JSONata expression.
+    Expr(Box<Expression>),
 }
 
 /// `Map` fields.
@@ -216,12 +217,12 @@ pub struct MapSpec {
     pub distributed: bool,
     /// `ItemsPath` (JSONPath states; `None` means `$`).
     pub items_path: Option<JsonPath>,
-    /// `Items` (JSONata states, or a literal array).
-    pub items: Option<Value>,
+    /// `Items` (JSONata states): an array, or an expression giving one.
+    pub items: Option<Expression>,
     /// `ItemSelector` (or legacy `Parameters`): builds each item's input.
     pub item_selector: Option<Template>,
-    /// `ItemSelector` as written, for JSONata states.
-    pub item_selector_raw: Option<Value>,
+    /// `ItemSelector` in JSONata states.
+    pub item_selector_expr: Option<Expression>,
     /// `MaxConcurrency` / `MaxConcurrencyPath`; 0 or absent means unbounded.
     pub max_concurrency: Option<NumberSpec>,
     /// `ItemBatcher`.
@@ -284,7 +285,7 @@ pub struct Catcher {
     /// `Assign`.
     pub assign: Option<Assign>,
     /// `Output` (JSONata).
-    pub output: Option<Value>,
+    pub output: Option<Expression>,
 }
 
 /// An `Assign` block: variable names to values.
@@ -292,6 +293,6 @@ pub struct Catcher {
 pub enum Assign {
     /// In a JSONPath state: a payload template (`"name.$": "$.path"` keys).
     Paths(Template),
-    /// In a JSONata state: values with `{% %}` expressions, as written.
-    Expressions(Value),
+    /// In a JSONata state: values with `{% %}` expressions.
+    Expressions(Expression),
 }

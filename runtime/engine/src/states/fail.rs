@@ -31,6 +31,24 @@ impl Execution {
         let Some(spec) = spec else {
             return Ok(String::new());
         };
+        if let StringSpec::Expr(expr) = spec {
+            let input = self.thread(tid).input.clone();
+            let name = field.trim_end_matches("Path");
+            let value = self.eval_expression(
+                tid,
+                state,
+                expr,
+                name,
+                super::States {
+                    input: Some(&input),
+                    ..Default::default()
+                },
+            )?;
+            return Ok(match value {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            });
+        }
         let mut rng = self.rng;
         let input = &self.thread(tid).input;
         let scope = self.scope(tid, state, input, None, None);
@@ -47,12 +65,7 @@ impl Execution {
             StringSpec::Intrinsic(call) => call
                 .eval(&scope, &mut rng)
                 .map_err(|e| Failure::new(e.error, e.cause))?,
-            StringSpec::Expr(expr) => {
-                return Err(Failure::new(
-                    asl::errors::QUERY_EVALUATION_ERROR,
-                    format!("JSONata expressions are not supported yet: '{expr}'"),
-                ))
-            }
+            StringSpec::Expr(_) => return Ok(String::new()),
         };
         self.rng = rng;
         Ok(match value {

@@ -18,20 +18,10 @@ impl Execution {
         spec: &MapSpec,
     ) -> Result<Flow, Failure> {
         let effective = self.effective_input(tid, state)?.into_owned();
-        let items = match &spec.items_path {
-            Some(path) => self
-                .resolve_in(tid, state, path, &effective)
-                .ok_or_else(|| asl::payload::no_results(path, &effective))?,
-            None => effective.clone(),
-        };
-        let Value::Array(items) = items else {
-            return Err(Failure::runtime(format!(
-                "Map state input must be an array but was: {}",
-                json_type(&items)
-            )));
-        };
-        let limit = match resolve_number(
-            &|p: &JsonPath| self.resolve_in(tid, state, p, &effective),
+        let items = self.map_items(tid, state, spec, &effective)?;
+        let limit = match self.count(
+            tid,
+            state,
             spec.max_concurrency.as_ref(),
             &effective,
             "MaxConcurrencyPath",
@@ -45,8 +35,9 @@ impl Execution {
             Some(n) => n as usize,
             None => 0,
         };
-        let tolerated_count = match resolve_number(
-            &|p: &JsonPath| self.resolve_in(tid, state, p, &effective),
+        let tolerated_count = match self.count(
+            tid,
+            state,
             spec.tolerated_failure_count.as_ref(),
             &effective,
             "ToleratedFailureCountPath",
@@ -59,8 +50,9 @@ impl Execution {
             }
             other => other.map(|n| n as u64),
         };
-        let tolerated_percentage = match resolve_number(
-            &|p: &JsonPath| self.resolve_in(tid, state, p, &effective),
+        let tolerated_percentage = match self.count(
+            tid,
+            state,
             spec.tolerated_failure_percentage.as_ref(),
             &effective,
             "ToleratedFailurePercentagePath",
@@ -107,6 +99,106 @@ impl Execution {
         Ok(Flow::Stop)
     }
 
+    /// The items to iterate: ItemsPath (JSONPath), Items (JSONata), or the input.
+    fn map_items(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        spec: &MapSpec,
+        effective: &Value,
+    ) -> Result<Vec<Value>, Failure> {
+        let jsonata = state.query_language == asl::model::QueryLanguage::JsonAta;
+        let items = match (&spec.items, &spec.items_path) {
+            (Some(items), _) if jsonata => {
+                let value = self.eval_expression(
+                    tid,
+                    state,
+                    items,
+                    "Items",
+                    super::States {
+                        input: Some(effective),
+                        ..Default::default()
+                    },
+                )?;
+                if !value.is_array() {
+                    let source = match items {
+                        asl::jsonata::Template::Expr(expr) => expr.source(),
+                        _ => "",
+                    };
+                    return Err(Failure::new(
+                        asl::errors::QUERY_EVALUATION_ERROR,
+                        format!(
+                            "The JSONata expression '{source}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {value}",
+                            json_type(&value)
+                        ),
+                    ));
+                }
+                value
+            }
+            (_, Some(path)) => self
+                .resolve_in(tid, state, path, effective)
+                .ok_or_else(|| asl::payload::no_results(path, effective))?,
+            _ => effective.clone(),
+        };
+        match items {
+            Value::Array(items) => Ok(items),
+            other => {
+                let cause = format!(
+                    "Map state input must be an array but was: {}",
+                    json_type(&other)
+                );
+                Err(if jsonata {
+                    Failure::new(asl::errors::QUERY_EVALUATION_ERROR, cause)
+                } else {
+                    Failure::runtime(cause)
+                })
+            }
+        }
+    }
+
+    /// A count given literally, by a path (`...Path` field `path_field`) or by a
+    /// JSONata expression.
+    fn count(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        spec: Option<&NumberSpec>,
+        effective: &Value,
+        path_field: &str,
+        integer: bool,
+    ) -> Result<Option<f64>, Failure> {
+        if let Some(NumberSpec::Expr(expr)) = spec {
+            let field = path_field.trim_end_matches("Path");
+            let value = self.eval_expression(
+                tid,
+                state,
+                expr,
+                field,
+                super::States {
+                    input: Some(effective),
+                    ..Default::default()
+                },
+            )?;
+            return match value.as_f64() {
+                Some(n) if !integer || n.fract() == 0.0 => Ok(Some(n)),
+                _ => Err(Failure::new(
+                    asl::errors::QUERY_EVALUATION_ERROR,
+                    format!(
+                        "The {field} field must evaluate to a {}, but was: {value}",
+                        if integer { "whole number" } else { "number" }
+                    ),
+                )),
+            };
+        }
+        resolve_number(
+            &|p: &JsonPath| self.resolve_in(tid, state, p, effective),
+            spec,
+            effective,
+            path_field,
+            integer,
+        )
+    }
+
     /// Starts iterations while fewer than the limit run and items remain.
     pub(crate) fn fill_map(
         &mut self,
@@ -131,8 +223,22 @@ impl Execution {
             let index = fanout.next_item;
             fanout.next_item += 1;
             let item = std::mem::take(&mut fanout.items[index]);
-            let input = match &spec.item_selector {
-                Some(selector) => {
+            let input = match (&spec.item_selector_expr, &spec.item_selector) {
+                (Some(selector), _) => {
+                    let states = super::States {
+                        input: Some(&fanout.effective_input),
+                        map_item: Some((index, &item)),
+                        ..Default::default()
+                    };
+                    match self.eval_expression(tid, state, selector, "ItemSelector", states) {
+                        Ok(v) => v,
+                        Err(failure) => {
+                            result = Err(failure);
+                            break;
+                        }
+                    }
+                }
+                (None, Some(selector)) => {
                     let mut rng = self.rng;
                     let scope = self.scope(
                         tid,
@@ -151,7 +257,7 @@ impl Execution {
                         }
                     }
                 }
-                None => item,
+                (None, None) => item,
             };
             let input_bound = match self.check_input_size(state, &input) {
                 Ok(bound) => bound,
@@ -288,10 +394,8 @@ fn resolve_number(
                 ))
             })
         }
-        Some(NumberSpec::Expr(expr)) => Err(Failure::new(
-            asl::errors::QUERY_EVALUATION_ERROR,
-            format!("JSONata expressions are not supported yet: '{expr}'"),
-        )),
+        // Expressions are evaluated by `Execution::count` before this.
+        Some(NumberSpec::Expr(_)) => Ok(None),
     }
 }
 

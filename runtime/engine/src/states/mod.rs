@@ -5,6 +5,7 @@
 mod choice;
 mod fail;
 mod fanout;
+mod jsonata;
 mod map;
 mod parallel;
 mod pass;
@@ -16,7 +17,7 @@ use crate::execution::{exited_type, Execution, Flow, Status};
 use crate::thread::{Phase, ThreadId};
 use asl::errors::{Failure, DATA_LIMIT_EXCEEDED, RESULT_PATH_MATCH_FAILURE};
 use asl::jsonpath::JsonPath;
-use asl::model::{Assign, Filter, ResultPath, State, StateId, StateMachine};
+use asl::model::{Assign, Filter, QueryLanguage, ResultPath, State, StateId, StateMachine};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
@@ -103,6 +104,9 @@ impl Execution {
         state: &State,
         token: Option<&str>,
     ) -> Result<Value, Failure> {
+        if state.query_language == QueryLanguage::JsonAta {
+            return self.jsonata_arguments(tid, state, token);
+        }
         let mut rng = self.rng;
         let result = {
             let effective = self.effective_input(tid, state)?;
@@ -127,6 +131,9 @@ impl Execution {
         result: Value,
     ) -> Result<Flow, Failure> {
         let state = self.current_state(machine, tid);
+        if state.query_language == QueryLanguage::JsonAta {
+            return self.complete_jsonata(machine, tid, state, result);
+        }
         let result = match &state.io.result_selector {
             Some(template) => {
                 let mut rng = self.rng;
@@ -177,10 +184,11 @@ impl Execution {
                 value
             }
             Assign::Expressions(_) => {
-                return Err(Failure::new(
-                    asl::errors::QUERY_EVALUATION_ERROR,
-                    "JSONata Assign is not supported yet",
-                ))
+                let states = States {
+                    input: Some(dollar),
+                    ..States::default()
+                };
+                return self.eval_assign_expressions(tid, state, Some(assign), states);
             }
         };
         match value {
@@ -268,9 +276,12 @@ impl Execution {
                 ),
             ));
         }
+        let mut output_text = None;
         if let Some(event_type) = exited_type(&state.kind) {
             let details = self.config.record_history.then(|| {
-                let mut details = json!({"name": state.name, "output": self.data_text(&output), "outputDetails": {"truncated": false}});
+                let text = self.data_text(&output);
+                output_text = Some(text.clone());
+                let mut details = json!({"name": state.name, "output": text, "outputDetails": {"truncated": false}});
                 if let Some(assigned) = &assigned {
                     let texts: Map<String, Value> = assigned
                         .iter()
@@ -289,7 +300,11 @@ impl Execution {
                 variables.insert(name, value);
             }
         }
-        Ok(self.transition(machine, tid, next, output, bound))
+        let flow = self.transition(machine, tid, next, output, bound);
+        if let (Flow::Continue, Some(thread)) = (&flow, self.thread_mut(tid)) {
+            thread.input_text = output_text;
+        }
+        Ok(flow)
     }
 
     /// Moves the thread to `next` with `input`, or ends it with `input` as output.
@@ -355,6 +370,8 @@ pub(crate) struct Exit {
     /// Variables it assigns, committed on exit.
     pub(crate) assigned: Option<Map<String, Value>>,
 }
+
+pub(crate) use jsonata::{whole_number, States};
 
 /// The error output Catch passes on: `{"Error": ..., "Cause": ...}`.
 pub(crate) fn error_output(failure: &Failure) -> Value {

@@ -14,6 +14,10 @@ impl Execution {
         state: &State,
         result: Option<&Value>,
     ) -> Result<Flow, Failure> {
+        if state.query_language == asl::model::QueryLanguage::JsonAta {
+            // A JSONata Pass passes its input, shaped by Output.
+            return self.complete_state(machine, tid, Value::Null);
+        }
         let result = match result {
             Some(result) => result.clone(),
             None if state.io.parameters.is_none()

@@ -6,9 +6,7 @@ use crate::event::{Event, TaskId};
 use crate::execution::{Execution, Flow, TimerPurpose};
 use crate::history::EventType;
 use crate::thread::{Phase, TaskWait, ThreadId};
-use asl::errors::{
-    Failure, DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, QUERY_EVALUATION_ERROR, TIMEOUT,
-};
+use asl::errors::{Failure, DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, TIMEOUT};
 use asl::jsonpath::JsonPath;
 use asl::model::{SecondsSpec, State, StateMachine, TaskSpec};
 use asl::random::Entropy;
@@ -58,7 +56,12 @@ impl Execution {
             .then(|| self.new_token());
         let input = self.parameters_input(tid, state, token.as_deref())?;
         let _ = self.check_input_size(state, &input)?;
-        let (timeout, heartbeat) = {
+        let (timeout, heartbeat) = if state.query_language == asl::model::QueryLanguage::JsonAta {
+            (
+                self.expression_seconds(tid, state, spec.timeout.as_ref(), "TimeoutSeconds")?,
+                self.expression_seconds(tid, state, spec.heartbeat.as_ref(), "HeartbeatSeconds")?,
+            )
+        } else {
             let effective = self.effective_input(tid, state)?;
             (
                 resolve_seconds(
@@ -125,6 +128,35 @@ impl Execution {
             started: false,
         });
         Ok(Flow::Stop)
+    }
+
+    /// TimeoutSeconds/HeartbeatSeconds of a JSONata Task: a literal or an
+    /// expression giving a positive whole number.
+    fn expression_seconds(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        spec: Option<&SecondsSpec>,
+        field: &str,
+    ) -> Result<Option<u64>, Failure> {
+        match spec {
+            Some(SecondsSpec::Expr(expr)) => {
+                let input = self.thread(tid).input.clone();
+                let value = self.eval_expression(
+                    tid,
+                    state,
+                    expr,
+                    field,
+                    super::States {
+                        input: Some(&input),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(Some(super::whole_number(&value, field, 1)? as u64))
+            }
+            Some(SecondsSpec::Fixed(n)) => Ok(Some(*n)),
+            Some(SecondsSpec::Path(_)) | None => Ok(None),
+        }
     }
 
     /// A fresh task token: 256 random bits, hex.
@@ -249,10 +281,8 @@ fn resolve_seconds(
                 ))),
             }
         }
-        Some(SecondsSpec::Expr(expr)) => Err(Failure::new(
-            QUERY_EVALUATION_ERROR,
-            format!("JSONata expressions are not supported yet: '{expr}'"),
-        )),
+        // JSONata states resolve theirs with `expression_seconds`.
+        Some(SecondsSpec::Expr(_)) => Ok(None),
     }
 }
 

@@ -64,11 +64,43 @@ impl Execution {
                     ))
                 })?
             }
-            WaitSpec::Seconds(SecondsSpec::Expr(expr)) | WaitSpec::TimestampExpr(expr) => {
-                return Err(Failure::new(
-                    QUERY_EVALUATION_ERROR,
-                    format!("JSONata expressions are not supported yet: '{expr}'"),
-                ))
+            WaitSpec::Seconds(SecondsSpec::Expr(expr)) => {
+                let value = self.eval_expression(
+                    tid,
+                    state,
+                    expr,
+                    "Seconds",
+                    super::States {
+                        input: Some(&effective),
+                        ..Default::default()
+                    },
+                )?;
+                let seconds = super::whole_number(&value, "Seconds", 0)?;
+                self.after_seconds(seconds as f64)
+            }
+            WaitSpec::TimestampExpr(expr) => {
+                let value = self.eval_expression(
+                    tid,
+                    state,
+                    expr,
+                    "Timestamp",
+                    super::States {
+                        input: Some(&effective),
+                        ..Default::default()
+                    },
+                )?;
+                let text = match &value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                timestamp_due(&text).ok_or_else(|| {
+                    Failure::new(
+                        QUERY_EVALUATION_ERROR,
+                        format!(
+                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"
+                        ),
+                    )
+                })?
             }
         };
         let timer = self.new_timer_at(TimerPurpose::Wait(tid), due);

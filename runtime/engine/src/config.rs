@@ -8,6 +8,12 @@ pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = asl::errors::MAX_PAYLOAD_BYTES;
 /// make before it yields (so an infinite Choice loop cannot hang the caller).
 pub const DEFAULT_MAX_STEPS_PER_CALL: u64 = 10_000_000;
 
+/// The largest value one workflow variable may hold, in bytes of JSON (AWS: 256 KiB).
+pub const MAX_VARIABLE_BYTES: usize = 256 * 1024;
+/// The most all of an execution's variables may hold together, in bytes of JSON
+/// (AWS: 10 MiB).
+pub const MAX_VARIABLES_BYTES: usize = 10 * 1024 * 1024;
+
 /// How an execution is run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineConfig {

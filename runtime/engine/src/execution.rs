@@ -90,6 +90,9 @@ pub struct Execution {
     pub(crate) rng: SplitMix64,
     /// Transitions made so far (states entered).
     pub transitions: u64,
+    /// JSON bytes held by workflow variables across all threads.
+    #[serde(default)]
+    pub(crate) variable_bytes: usize,
     #[serde(skip)]
     pub(crate) now: DateTime<Utc>,
     #[serde(skip)]
@@ -134,6 +137,7 @@ impl Execution {
             events_written: 0,
             rng: SplitMix64::new(seed),
             transitions: 0,
+            variable_bytes: 0,
             now,
             out: Step::default(),
             budget: config.max_steps_per_call,
@@ -399,6 +403,7 @@ impl Execution {
             retries_used: Vec::new(),
             retry_count: 0,
             variables: serde_json::Map::new(),
+            variable_bytes: 0,
         };
         match self.free_threads.pop() {
             Some(id) => {
@@ -415,6 +420,7 @@ impl Execution {
     pub(crate) fn remove_thread(&mut self, tid: ThreadId) -> Option<Thread> {
         let thread = self.threads.get_mut(tid)?.take()?;
         self.free_threads.push(tid);
+        self.variable_bytes = self.variable_bytes.saturating_sub(thread.variable_bytes);
         Some(thread)
     }
 

@@ -54,6 +54,9 @@ pub struct Thread {
     /// through the parent chain and never written from here.
     #[serde(default)]
     pub variables: serde_json::Map<String, Value>,
+    /// JSON bytes held by `variables`.
+    #[serde(default)]
+    pub variable_bytes: usize,
 }
 
 /// What a thread is doing.

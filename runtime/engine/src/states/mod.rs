@@ -13,6 +13,7 @@ mod succeed;
 mod task;
 mod wait;
 
+use crate::config::{MAX_VARIABLES_BYTES, MAX_VARIABLE_BYTES};
 use crate::execution::{exited_type, Execution, Flow, Status};
 use crate::thread::{Phase, ThreadId};
 use asl::errors::{Failure, DATA_LIMIT_EXCEEDED, RESULT_PATH_MATCH_FAILURE};
@@ -45,6 +46,41 @@ impl Execution {
                 }
             },
         }
+    }
+
+    /// Checks AWS's variable limits before assignments are committed: at most
+    /// [`MAX_VARIABLE_BYTES`] per value and [`MAX_VARIABLES_BYTES`] for the whole
+    /// execution. Returns the bytes the new values hold.
+    fn check_assignments(
+        &self,
+        tid: ThreadId,
+        state: &State,
+        assigned: &Map<String, Value>,
+    ) -> Result<usize, Failure> {
+        let mut added = 0usize;
+        let mut replaced = 0usize;
+        let thread = self.thread(tid);
+        for (name, value) in assigned {
+            let size = asl::size::json_len_capped(value, MAX_VARIABLE_BYTES);
+            if size > MAX_VARIABLE_BYTES {
+                return Err(Failure::runtime(format!(
+                    "The value assigned to the variable '{name}' in state '{}' exceeds the maximum size of {MAX_VARIABLE_BYTES} bytes.",
+                    state.name
+                )));
+            }
+            added += size;
+            if let Some(old) = thread.variables.get(name) {
+                replaced += asl::size::json_len_capped(old, usize::MAX);
+            }
+        }
+        let total = (self.variable_bytes + added).saturating_sub(replaced);
+        if total > MAX_VARIABLES_BYTES {
+            return Err(Failure::runtime(format!(
+                "The variables assigned in state '{}' bring the execution's variables to {total} bytes, over the maximum of {MAX_VARIABLES_BYTES} bytes.",
+                state.name
+            )));
+        }
+        Ok(added)
     }
 
     /// Resolves a path of the current state with `input` as `$` (a `$$` path reads
@@ -276,6 +312,10 @@ impl Execution {
                 ),
             ));
         }
+        let added_bytes = match &assigned {
+            Some(assigned) => self.check_assignments(tid, state, assigned)?,
+            None => 0,
+        };
         let mut output_text = None;
         if let Some(event_type) = exited_type(&state.kind) {
             let details = self.config.record_history.then(|| {
@@ -295,10 +335,15 @@ impl Execution {
             self.record(tid, event_type, details);
         }
         if let Some(assigned) = assigned {
-            let variables = &mut self.thread_mut_expect(tid).variables;
+            let thread = self.thread_mut_expect(tid);
+            let mut replaced = 0usize;
             for (name, value) in assigned {
-                variables.insert(name, value);
+                if let Some(old) = thread.variables.insert(name, value) {
+                    replaced += asl::size::json_len_capped(&old, usize::MAX);
+                }
             }
+            thread.variable_bytes = (thread.variable_bytes + added_bytes).saturating_sub(replaced);
+            self.variable_bytes = (self.variable_bytes + added_bytes).saturating_sub(replaced);
         }
         let flow = self.transition(machine, tid, next, output, bound);
         if let (Flow::Continue, Some(thread)) = (&flow, self.thread_mut(tid)) {

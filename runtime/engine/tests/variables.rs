@@ -123,3 +123,17 @@ fn variables_survive_serialization_mid_execution() {
     h.feed_at(at(5), engine::Event::TimerFired { timer: 1 });
     assert_eq!(h.exec.output, Some(json!({"t": "abc"})));
 }
+
+#[test]
+fn jsonata_succeed_and_wait_apply_their_output() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": "{% $states.input.delay %}", "Output": {"waited": "{% $states.input.delay %}"}, "Next": "S"},
+        "S": {"Type": "Succeed", "Output": {"done": "{% $states.input.waited * 2 %}"}}}});
+    let (mut h, step) = Harness::start(def, json!({"delay": 3}));
+    assert_eq!(
+        step.effects,
+        vec![engine::Effect::StartTimer { id: 1, due: at(3) }]
+    );
+    h.feed_at(at(3), engine::Event::TimerFired { timer: 1 });
+    assert_eq!(h.exec.output, Some(json!({"done": 6})));
+}

@@ -12,6 +12,10 @@ impl Execution {
         tid: ThreadId,
         state: &State,
     ) -> Result<Flow, Failure> {
+        if state.query_language == asl::model::QueryLanguage::JsonAta {
+            // Output shapes what the machine ends with; there is no next state.
+            return self.complete_state(machine, tid, serde_json::Value::Null);
+        }
         let effective = self.effective_input(tid, state)?.into_owned();
         let output = self.output_path(tid, state, effective)?;
         let bound = self.thread(tid).input_bound;

@@ -87,7 +87,7 @@ const BUILTINS: &[&str] = &[
 
 /// The functions Stepwise registers itself (AWS's additions and the built-ins it
 /// replaces), by bit.
-pub(crate) const HOST_FUNCTIONS: [&str; 11] = [
+pub(crate) const HOST_FUNCTIONS: [&str; 10] = [
     "partition",
     "range",
     "hash",
@@ -98,7 +98,6 @@ pub(crate) const HOST_FUNCTIONS: [&str; 11] = [
     "shuffle",
     "now",
     "millis",
-    "pad",
 ];
 
 /// True for a JSONata or AWS built-in function name (without the `$`).
@@ -106,13 +105,48 @@ pub(crate) fn is_builtin(name: &str) -> bool {
     BUILTINS.contains(&name)
 }
 
+/// The parts of a value an expression reads: all of it, or (when it is an object)
+/// some of its members, found from paths such as `$states.input.order.id` whose
+/// steps are plain names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Need {
+    /// The whole value.
+    pub full: bool,
+    /// The members read, when not the whole value.
+    pub members: Vec<(String, Need)>,
+}
+
+impl Need {
+    /// Adds the path `chain` below this value (empty: the whole value).
+    fn add(&mut self, chain: &[&str]) {
+        if self.full {
+            return;
+        }
+        let Some((key, rest)) = chain.split_first() else {
+            self.full = true;
+            self.members = Vec::new();
+            return;
+        };
+        let at = match self.members.iter().position(|(k, _)| k == key) {
+            Some(at) => at,
+            None => {
+                self.members.push((key.to_string(), Need::default()));
+                self.members.len() - 1
+            }
+        };
+        self.members[at].1.add(rest);
+    }
+}
+
 /// What an expression reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Analysis {
     /// Free variables that are neither `states` nor built-ins, in order of first use.
     pub variables: Vec<String>,
-    /// Bit `i` set: reads `$states.<STATES_MEMBERS[i]>`.
-    pub states_members: u8,
+    /// What is read of each variable (same order).
+    pub variable_needs: Vec<Need>,
+    /// What is read of each `$states` member (`STATES_MEMBERS` order); `None`: unread.
+    pub states: [Option<Need>; 4],
     /// Bit `i` set: may call `HOST_FUNCTIONS[i]`.
     pub host_functions: u16,
 }
@@ -136,9 +170,9 @@ impl Analysis {
             .is_some_and(|i| self.host_functions & (1 << i) != 0)
     }
 
-    /// True when the expression reads `$states.<member>`.
-    pub(crate) fn reads_member(&self, index: usize) -> bool {
-        self.states_members & (1 << index) != 0
+    /// True when the expression reads `$states` at all.
+    pub(crate) fn reads_states(&self) -> bool {
+        self.states.iter().any(Option::is_some)
     }
 }
 
@@ -169,17 +203,44 @@ impl Walker {
         self.scopes.pop();
     }
 
-    /// A reference to `$name` outside a `$states.member` path.
+    /// A whole-value reference to `$name`.
     fn reference(&mut self, name: &str) {
+        self.read(name, &[]);
+    }
+
+    /// A read of `$name` followed by the plain names of `chain`.
+    fn read(&mut self, name: &str, chain: &[&str]) {
         if name.is_empty() || self.bound(name) {
             return;
         }
         if name == "states" {
-            self.out.states_members = 0b1111;
+            match chain.split_first() {
+                None => {
+                    for need in &mut self.out.states {
+                        need.get_or_insert_with(Need::default).add(&[]);
+                    }
+                }
+                // Any other name is a member that does not exist: nothing to fetch.
+                Some((member, rest)) => {
+                    if let Some(i) = STATES_MEMBERS.iter().position(|m| m == member) {
+                        self.out.states[i]
+                            .get_or_insert_with(Need::default)
+                            .add(rest);
+                    }
+                }
+            }
         } else if let Some(i) = HOST_FUNCTIONS.iter().position(|f| *f == name) {
             self.out.host_functions |= 1 << i;
-        } else if !is_builtin(name) && !self.out.variables.iter().any(|v| v == name) {
-            self.out.variables.push(name.to_string());
+        } else if !is_builtin(name) {
+            let at = match self.out.variables.iter().position(|v| v == name) {
+                Some(at) => at,
+                None => {
+                    self.out.variables.push(name.to_string());
+                    self.out.variable_needs.push(Need::default());
+                    self.out.variables.len() - 1
+                }
+            };
+            self.out.variable_needs[at].add(chain);
         }
     }
 
@@ -290,15 +351,34 @@ impl Walker {
         }
     }
 
-    /// A path: `$states.member...` reads just that member; focus (`@$v`) and index
-    /// (`#$i`) bindings are visible to the later steps of the path only.
+    /// A path. One that starts at a variable reads only what its leading plain name
+    /// steps reach (`$states.input.a.b`: member `a.b` of the input). Focus (`@$v`) and
+    /// index (`#$i`) bindings are visible to the later steps of the path only.
     fn path(&mut self, steps: &[PathStep]) {
-        if let Some(member) = states_member(steps) {
-            if !self.bound("states") {
-                self.out.states_members |= member;
-                self.scoped(&[], |w| w.steps(&steps[2..]));
-                return;
+        if let Some((AstNode::Variable(name), rest)) =
+            steps.split_first().map(|(head, rest)| (&head.node, rest))
+        {
+            // Parent (`%`) steps reach back up: such paths read whole values.
+            let projectable = plain(&steps[0])
+                && steps
+                    .iter()
+                    .all(|s| s.ancestor_label.is_none() && !s.is_tuple)
+                && !steps.iter().any(|s| matches!(s.node, AstNode::Parent(_)));
+            let mut chain = Vec::new();
+            if projectable {
+                for step in rest {
+                    let AstNode::Name(key) = &step.node else {
+                        break;
+                    };
+                    chain.push(key.as_str());
+                    if !plain(step) {
+                        break;
+                    }
+                }
             }
+            self.read(name, &chain);
+            self.scoped(&[], |w| w.steps(rest));
+            return;
         }
         self.scoped(&[], |w| w.steps(steps));
     }
@@ -323,31 +403,13 @@ impl Walker {
     }
 }
 
-/// The member bit when a path starts with a plain `$states.<member>`.
-fn states_member(steps: &[PathStep]) -> Option<u8> {
-    let [head, member, ..] = steps else {
-        return None;
-    };
-    let plain = |step: &PathStep| {
-        step.stages.is_empty()
-            && step.focus.is_none()
-            && step.index_var.is_none()
-            && step.ancestor_label.is_none()
-            && !step.is_tuple
-    };
-    if !matches!(&head.node, AstNode::Variable(name) if name == "states") || !plain(head) {
-        return None;
-    }
-    let AstNode::Name(name) = &member.node else {
-        return None;
-    };
-    // Any other name is a member that does not exist: nothing to fetch.
-    Some(
-        STATES_MEMBERS
-            .iter()
-            .position(|m| m == name)
-            .map_or(0, |i| 1 << i),
-    )
+/// True for a step without predicates or bindings.
+fn plain(step: &PathStep) -> bool {
+    step.stages.is_empty()
+        && step.focus.is_none()
+        && step.index_var.is_none()
+        && step.ancestor_label.is_none()
+        && !step.is_tuple
 }
 
 #[cfg(test)]
@@ -395,26 +457,86 @@ mod tests {
         assert_eq!(vars("[$l@$i.a, $i]"), ["l", "i"]);
     }
 
+    /// The needs as `path` strings (`"a.b"`, `""` for the whole value).
+    fn paths(need: &Need) -> Vec<String> {
+        if need.full {
+            return vec![String::new()];
+        }
+        let mut out = Vec::new();
+        for (key, child) in &need.members {
+            for rest in paths(child) {
+                out.push(if rest.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{key}.{rest}")
+                });
+            }
+        }
+        out
+    }
+
+    fn states(text: &str) -> Vec<Option<Vec<String>>> {
+        analyse(text)
+            .states
+            .iter()
+            .map(|n| n.as_ref().map(paths))
+            .collect()
+    }
+
     #[test]
     fn states_members() {
-        let a = analyse("$states.input.n + 1");
-        assert_eq!(a.states_members, 0b0001);
-        assert!(a.reads_member(0) && !a.reads_member(1));
+        let all = || Some(vec![String::new()]);
         assert_eq!(
-            analyse("$states.context.Execution.Id").states_members,
-            0b0010
+            states("$states.input.n + 1"),
+            [Some(vec!["n".into()]), None, None, None]
         );
         assert_eq!(
-            analyse("$states.result & $states.errorOutput").states_members,
-            0b1100
+            states("$states.context.Execution.Id")[1],
+            Some(vec!["Execution.Id".to_string()])
         );
-        assert_eq!(analyse("$keys($states)").states_members, 0b1111);
-        assert_eq!(analyse("$states[0]").states_members, 0b1111);
-        assert_eq!(analyse("$states.nothing").states_members, 0);
-        assert_eq!(analyse("$states.input[0].a").states_members, 0b0001);
-        assert_eq!(analyse("1").states_members, 0);
+        assert_eq!(
+            states("$states.result & $states.errorOutput"),
+            [None, None, all(), all()]
+        );
+        assert_eq!(states("$keys($states)"), [all(), all(), all(), all()]);
+        assert_eq!(states("$states[0]"), [all(), all(), all(), all()]);
+        assert_eq!(states("$states.nothing"), [None, None, None, None]);
+        assert_eq!(states("$states.input[0].a")[0], Some(vec![String::new()]));
+        assert_eq!(
+            states("$states.input.items[0].a")[0],
+            Some(vec!["items".to_string()])
+        );
+        assert_eq!(
+            states("$states.input.a.b + $states.input.a.c + $states.input.d")[0],
+            Some(vec!["a.b".to_string(), "a.c".to_string(), "d".to_string()])
+        );
+        assert_eq!(
+            states("$states.input.a.b + $states.input.a")[0],
+            Some(vec!["a".to_string()])
+        );
+        assert_eq!(
+            states("$states.input.a.*.b")[0],
+            Some(vec!["a".to_string()])
+        );
+        assert_eq!(states("$states.input.a.%.b")[0], all());
+        assert_eq!(states("$states.input.a@$v.b")[0], all());
+        assert_eq!(states("1"), [None, None, None, None]);
         // A local $states is not the workflow's.
-        assert_eq!(analyse("($states := {}; $states.input)").states_members, 0);
+        assert_eq!(
+            states("($states := {}; $states.input)"),
+            [None, None, None, None]
+        );
+        let a = analyse("$order.total + $order.items[0] + $x");
+        assert_eq!(a.variables, ["order", "x"]);
+        assert_eq!(
+            a.variable_needs.iter().map(paths).collect::<Vec<_>>(),
+            [
+                vec!["total".to_string(), "items".to_string()],
+                vec![String::new()]
+            ]
+        );
+        assert!(analyse("$states.input").reads_states());
+        assert!(!analyse("$x").reads_states());
     }
 
     #[test]
@@ -427,7 +549,7 @@ mod tests {
             analyse("$now() & $millis() & $pad('a', 3) & $shuffle([1])")
                 .host_functions
                 .count_ones()
-                == 4
+                == 3
         );
     }
 

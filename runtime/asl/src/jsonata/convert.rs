@@ -5,7 +5,8 @@
 //! `with_stack`, which moves to a heap-allocated stack segment when the native stack
 //! runs low, so a deep value cannot overflow the stack.
 
-use jsonata_core::value::{with_stack, JValue};
+use super::analysis::Need;
+use jsonata_core::value::{with_stack, JArray, JValue};
 use serde_json::{Map, Number, Value};
 
 /// Why a result cannot be returned as JSON.
@@ -24,7 +25,7 @@ pub(crate) fn to_jvalue(value: &Value) -> JValue {
         Value::Bool(b) => JValue::Bool(*b),
         Value::Number(n) => JValue::Number(n.as_f64().unwrap_or(0.0)),
         Value::String(s) => JValue::string(s.as_str()),
-        Value::Array(items) => with_stack(|| JValue::array(items.iter().map(to_jvalue).collect())),
+        Value::Array(items) => with_stack(|| array(items.iter().map(to_jvalue).collect())),
         Value::Object(map) => with_stack(|| {
             JValue::object(
                 map.iter()
@@ -35,18 +36,71 @@ pub(crate) fn to_jvalue(value: &Value) -> JValue {
     }
 }
 
+/// An input array, flagged flat when it holds no array (a shortcut for path steps).
+fn array(items: Vec<JValue>) -> JValue {
+    let flat = !items.iter().any(|item| matches!(item, JValue::Array(_)));
+    JValue::Array(JArray::new_flat(items, flat))
+}
+
+/// The JSONata value of the parts of `value` that `need` says are read: an object
+/// that is not read whole keeps only the members read (its other members cannot be
+/// reached), an array not read whole has each item cut down the same way (a name
+/// step maps over the items), anything else is converted whole.
+pub(crate) fn project(value: &Value, need: &Need) -> JValue {
+    match value {
+        Value::Array(items) if !need.full => {
+            with_stack(|| array(items.iter().map(|item| project(item, need)).collect()))
+        }
+        Value::Object(map) if !need.full => with_stack(|| {
+            JValue::object(
+                need.members
+                    .iter()
+                    .filter_map(|(key, child)| {
+                        map.get(key)
+                            .map(|member| (key.clone(), project(member, child)))
+                    })
+                    .collect(),
+            )
+        }),
+        other => to_jvalue(other),
+    }
+}
+
 /// The JSON value of a result; `Ok(None)` when it is undefined.
 ///
 /// Inside arrays and objects, undefined is handled as `JSON.stringify` does: an
 /// undefined member is left out, an undefined item becomes `null`.
+///
+/// A sequence (an array the evaluator built, not one from the input or `[...]`) of
+/// one item is that item and an empty one is undefined, at any depth: jsonata-js
+/// unwraps every expression's result so, and jsonata-core can leave a nested one
+/// wrapped (`$map(x, function($v){ $map(true, f) })`).
 pub(crate) fn from_jvalue(value: &JValue, max_depth: usize) -> Result<Option<Value>, ResultError> {
-    if value.is_undefined() {
-        return Ok(None);
+    match unwrapped(value) {
+        None => Ok(None),
+        Some(value) => convert(value, max_depth).map(Some),
     }
-    convert(value, max_depth).map(Some)
+}
+
+/// The value with sequences of one item unwrapped; `None` for undefined.
+fn unwrapped(mut value: &JValue) -> Option<&JValue> {
+    loop {
+        match value {
+            JValue::Undefined => return None,
+            JValue::Array(items) if items.sequence && !items.keep_singleton => match items.len() {
+                0 => return None,
+                1 => value = &items[0],
+                _ => return Some(value),
+            },
+            _ => return Some(value),
+        }
+    }
 }
 
 fn convert(value: &JValue, depth_left: usize) -> Result<Value, ResultError> {
+    let Some(value) = unwrapped(value) else {
+        return Ok(Value::Null);
+    };
     match value {
         JValue::Null | JValue::Undefined => Ok(Value::Null),
         JValue::Bool(b) => Ok(Value::Bool(*b)),
@@ -67,7 +121,7 @@ fn convert(value: &JValue, depth_left: usize) -> Result<Value, ResultError> {
             with_stack(|| {
                 let mut out = Map::with_capacity(map.len());
                 for (key, value) in map.iter() {
-                    if !value.is_undefined() {
+                    if unwrapped(value).is_some() {
                         out.insert(key.clone(), convert(value, depth_left)?);
                     }
                 }
@@ -127,6 +181,49 @@ mod tests {
     }
 
     #[test]
+    fn projection_keeps_what_is_read() {
+        let value = json!({"a": {"b": 1, "c": [1, 2]}, "d": [{"e": 1}], "f": "x"});
+        let mut need = Need::default();
+        let back = |j: JValue| from_jvalue(&j, 100).ok().flatten();
+        assert_eq!(back(project(&value, &need)), Some(json!({})));
+        need.members.push((
+            "a".into(),
+            Need {
+                full: false,
+                members: vec![("b".into(), Need::default())],
+            },
+        ));
+        need.members.push((
+            "d".into(),
+            Need {
+                full: false,
+                members: vec![("e".into(), Need::default())],
+            },
+        ));
+        need.members.push(("zz".into(), Need::default()));
+        assert_eq!(
+            back(project(&value, &need)),
+            Some(json!({"a": {"b": 1}, "d": [{"e": 1}]}))
+        );
+        // A name step maps over the items of an array (nested ones too).
+        let items = json!([{"b": 1, "c": 2}, [{"b": 3, "x": 0}], 7]);
+        let b = Need {
+            full: false,
+            members: vec![("b".into(), Need::default())],
+        };
+        assert_eq!(
+            back(project(&items, &b)),
+            Some(json!([{"b": 1}, [{"b": 3}], 7]))
+        );
+        let full = Need {
+            full: true,
+            members: Vec::new(),
+        };
+        assert_eq!(back(project(&value, &full)), Some(value.clone()));
+        assert_eq!(back(project(&json!(3), &need)), Some(json!(3)));
+    }
+
+    #[test]
     fn numbers() {
         assert_eq!(number(3.0), Ok(Number::from(3)));
         assert_eq!(
@@ -154,6 +251,37 @@ mod tests {
         assert_eq!(from_jvalue(&object, 10), Ok(Some(json!({"b": 1}))));
         let array = JValue::array(vec![JValue::Undefined, JValue::Bool(true)]);
         assert_eq!(from_jvalue(&array, 10), Ok(Some(json!([null, true]))));
+    }
+
+    #[test]
+    fn nested_sequences_of_one_item_are_that_item() {
+        let one = JValue::sequence(vec![JValue::Number(1.0)]);
+        let none = JValue::sequence(Vec::new());
+        let two = JValue::sequence(vec![JValue::Number(1.0), JValue::Number(2.0)]);
+        let mut kept = JValue::sequence(vec![JValue::Number(1.0)]);
+        kept.mark_keep_singleton();
+        let outer = JValue::array(vec![one.clone(), none.clone(), two, kept]);
+        assert_eq!(
+            from_jvalue(&outer, 10),
+            Ok(Some(json!([1, null, [1, 2], [1]])))
+        );
+        assert_eq!(
+            from_jvalue(&JValue::sequence(vec![one.clone()]), 10),
+            Ok(Some(json!(1)))
+        );
+        assert_eq!(from_jvalue(&none, 10), Ok(None));
+        let object = JValue::Object(std::rc::Rc::new(
+            [("a", one), ("b", none)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<JMap>(),
+        ));
+        assert_eq!(from_jvalue(&object, 10), Ok(Some(json!({"a": 1}))));
+        // Input arrays and `[...]` arrays are kept as they are.
+        assert_eq!(
+            from_jvalue(&JValue::array(vec![JValue::Null]), 10),
+            Ok(Some(json!([null])))
+        );
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! A compiled `{% ... %}` expression and its evaluation.
 
 use super::analysis::{Analysis, HOST_FUNCTIONS, STATES_MEMBERS};
-use super::convert::{from_jvalue, to_jvalue, ResultError};
+use super::convert::{from_jvalue, project, ResultError};
 use super::functions::{self, Host};
+use super::guard;
 use super::limits::Limits;
 use super::{is_expression, messages, JsonataEnv};
 use crate::errors::{Failure, QUERY_EVALUATION_ERROR};
@@ -94,8 +95,11 @@ pub struct Expr {
 
 struct Inner {
     source: String,
+    /// The parsed expression, with the string checks of `guard.rs`.
     ast: AstNode,
     analysis: Analysis,
+    /// True when `ast` calls the string check.
+    guarded: bool,
 }
 
 impl fmt::Debug for Expr {
@@ -138,16 +142,18 @@ impl Expr {
                 position: None,
             }
         })?;
-        let ast = parsed.map_err(|error| JsonataSyntaxError {
+        let mut ast = parsed.map_err(|error| JsonataSyntaxError {
             message: messages::syntax(&error),
             position: messages::position(source, &error).map(|p| offset + p),
         })?;
         let analysis = Analysis::of(&ast);
+        let guarded = guard::guard(&mut ast);
         Ok(Expr {
             inner: Arc::new(Inner {
                 source: source.to_string(),
                 ast,
                 analysis,
+                guarded,
             }),
         })
     }
@@ -179,26 +185,34 @@ impl Expr {
     ) -> Result<Option<Value>, JsonataError> {
         let analysis = &self.inner.analysis;
         let mut context = Context::new();
-        if analysis.states_members != 0 {
-            let states = STATES_MEMBERS
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| analysis.reads_member(*i))
-                .filter_map(|(_, name)| {
-                    env.states_member(name)
-                        .map(|value| (name.to_string(), to_jvalue(&value)))
-                })
-                .collect();
-            context.bind("states".to_string(), JValue::object(states));
-        }
-        for name in &analysis.variables {
-            if let Some(value) = env.variable(name) {
-                context.bind(name.clone(), to_jvalue(&value));
+        if analysis.reads_states() {
+            let mut states = Vec::with_capacity(STATES_MEMBERS.len());
+            for (name, need) in STATES_MEMBERS.iter().zip(&analysis.states) {
+                if let Some(need) = need {
+                    env.with_states_member(name, &mut |value| {
+                        states.push((name.to_string(), project(value, need)));
+                    });
+                }
             }
+            context.bind(
+                "states".to_string(),
+                JValue::object(states.into_iter().collect()),
+            );
+        }
+        for (name, need) in analysis.variables.iter().zip(&analysis.variable_needs) {
+            env.with_variable(name, &mut |value| {
+                context.bind(name.clone(), project(value, need))
+            });
         }
         let host = self.host(env, limits);
         let result = catch_unwind(AssertUnwindSafe(|| {
             let mut evaluator = Evaluator::with_options(context, limits.options());
+            if self.inner.guarded {
+                let limits = *limits;
+                evaluator.register_fn(guard::CHECK, move |args: &[JValue]| {
+                    guard::check(args, &limits)
+                })?;
+            }
             if let Some(host) = &host {
                 for name in HOST_FUNCTIONS.iter().filter(|n| analysis.calls(n)) {
                     functions::register(&mut evaluator, name, host)?;

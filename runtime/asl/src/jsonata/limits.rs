@@ -3,6 +3,7 @@
 //!
 //! jsonata-js (which AWS runs) has none of these beyond the JavaScript stack; they are
 //! set well above what a workflow expression needs, so that only a runaway hits them.
+//! Strings are bounded by a parse-time rewrite (see `guard.rs`).
 //! Regular expressions need no limit of their own: the `regex` crate matches in time
 //! linear in the subject, and a pattern that compiles too large is a plain error.
 
@@ -29,9 +30,10 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 5_000;
 /// nested deeper than 1,000 levels.
 pub const DEFAULT_MAX_RESULT_DEPTH: usize = 1_000;
 
-/// Longest string `$pad` may build, in characters; longer fails instead of
-/// allocating gigabytes for `$pad('', 2000000000)`.
-pub const DEFAULT_MAX_PAD_LENGTH: usize = 10_000_000;
+/// Longest string an evaluation may build with `&`, in bytes (UTF-8), and largest
+/// `$pad` width, in characters; beyond them the evaluation fails instead of doubling
+/// a string into gigabytes. AWS's payloads are at most 256 KiB.
+pub const DEFAULT_MAX_STRING_BYTES: usize = 16 * 1024 * 1024;
 
 /// The limits of one evaluation. [`Limits::default`] uses the `DEFAULT_*` constants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +46,8 @@ pub struct Limits {
     pub timeout_ms: u64,
     /// See [`DEFAULT_MAX_RESULT_DEPTH`] (nesting levels).
     pub max_result_depth: usize,
+    /// See [`DEFAULT_MAX_STRING_BYTES`] (bytes).
+    pub max_string_bytes: usize,
 }
 
 impl Default for Limits {
@@ -53,6 +57,7 @@ impl Default for Limits {
             max_sequence_length: DEFAULT_MAX_SEQUENCE_LENGTH,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             max_result_depth: DEFAULT_MAX_RESULT_DEPTH,
+            max_string_bytes: DEFAULT_MAX_STRING_BYTES,
         }
     }
 }
@@ -80,6 +85,7 @@ mod tests {
         assert_eq!(limits.max_sequence_length, DEFAULT_MAX_SEQUENCE_LENGTH);
         assert_eq!(limits.timeout_ms, DEFAULT_TIMEOUT_MS);
         assert_eq!(limits.max_result_depth, DEFAULT_MAX_RESULT_DEPTH);
+        assert_eq!(limits.max_string_bytes, DEFAULT_MAX_STRING_BYTES);
         let options = limits.options();
         assert_eq!(options.max_stack_depth, Some(DEFAULT_MAX_STACK_DEPTH));
         assert_eq!(

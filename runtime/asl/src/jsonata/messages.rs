@@ -219,24 +219,35 @@ fn at_end(error: &ParserError) -> bool {
 /// search parses a prefix at each token boundary.
 const MAX_POSITIONED_LENGTH: usize = 1_000;
 
+/// Most characters the search parses in all (the prefixes' lengths summed); past it
+/// the error is left unlocated.
+const MAX_SEARCHED_CHARS: usize = 100_000;
+
 /// Where in `text` (0-based character offset) the parse error `error` is: the end
 /// of the first prefix, cut at a token boundary, that fails the same way (the end of
 /// the offending token, as jsonata-js reports positions). Errors about an early end
-/// are at the end. `None` for texts too long to search.
+/// are at the end. `None` for errors that are not about one token (nesting too
+/// deep) and for texts too long to search.
 pub(crate) fn position(text: &str, error: &ParserError) -> Option<usize> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     if at_end(error) {
         return Some(chars.len());
     }
-    if chars.len() > MAX_POSITIONED_LENGTH {
+    let wanted = error.to_string();
+    let located = matches!(code_of(syntax(error).as_str()), Some(code) if code.starts_with("S0"));
+    if !located || chars.len() > MAX_POSITIONED_LENGTH {
         return None;
     }
-    let wanted = error.to_string();
     let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let mut searched = 0;
     for i in 1..chars.len() {
         let (prev, next) = (chars[i - 1].1, chars[i].1);
         if word(prev) && word(next) {
             continue;
+        }
+        searched += i;
+        if searched > MAX_SEARCHED_CHARS {
+            return None;
         }
         let prefix = &text[..chars[i].0];
         if let Err(e) = parser::parse(prefix) {
@@ -336,5 +347,7 @@ mod tests {
         assert_eq!(at("é ü"), Some(3));
         let long = format!("{} 1 2", "1 + ".repeat(300));
         assert_eq!(at(&long), None);
+        let deep = format!("{}1", "-".repeat(1200));
+        assert_eq!(at(&deep), None);
     }
 }

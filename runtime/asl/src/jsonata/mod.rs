@@ -12,16 +12,18 @@
 //!   `functions`; `$eval` is refused.
 //! - Numbers are doubles; integral results come back as JSON integers.
 //! - [`limits`]: what stops a runaway evaluation (deep recursion, huge sequences, a
-//!   timeout as a last resort) with an error.
+//!   string growth, a timeout as a last resort) with an error.
 //!
 //! Files: `expr.rs` (parse, evaluate, errors), `template.rs`, `analysis.rs` (the
 //! parse-time AST walk), `functions.rs`, `convert.rs` (JSON <-> JSONata values),
-//! `messages.rs` (jsonata-js error texts, syntax error positions), `limits.rs`.
+//! `messages.rs` (jsonata-js error texts, syntax error positions), `guard.rs` (the
+//! rewrite that bounds strings), `limits.rs`.
 
 mod analysis;
 mod convert;
 mod expr;
 mod functions;
+mod guard;
 pub mod limits;
 mod messages;
 mod template;
@@ -51,6 +53,23 @@ pub trait JsonataEnv {
 
     /// Randomness for `$uuid`, `$random` without seed and `$shuffle`.
     fn entropy(&mut self) -> &mut dyn crate::random::Entropy;
+
+    /// Calls `f` with a member of `$states` when it is available. The default goes
+    /// through [`states_member`](Self::states_member); an environment that holds the
+    /// value can lend it instead, sparing a copy of the whole input per evaluation.
+    fn with_states_member(&self, name: &str, f: &mut dyn FnMut(&serde_json::Value)) {
+        if let Some(value) = self.states_member(name) {
+            f(&value);
+        }
+    }
+
+    /// Calls `f` with a workflow variable when it is defined. The default goes
+    /// through [`variable`](Self::variable); override it to lend the value instead.
+    fn with_variable(&self, name: &str, f: &mut dyn FnMut(&serde_json::Value)) {
+        if let Some(value) = self.variable(name) {
+            f(&value);
+        }
+    }
 
     /// The time `$now()` and `$millis()` report, in milliseconds since the Unix
     /// epoch; `None` (the default) leaves them to the system clock.

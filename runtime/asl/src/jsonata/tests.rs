@@ -496,3 +496,120 @@ fn pathological_regexes_are_linear() {
     assert!(result.is_ok(), "{result:?}");
     assert!(started.elapsed().as_secs() < 1);
 }
+
+#[test]
+fn strings_cannot_double_without_bound() {
+    let started = std::time::Instant::now();
+    let result = eval(
+        "{% ($p := function($s, $n) { $n = 0 ? $s : $p($s & $s, $n - 1) }; $length($p('x', 40))) %}",
+        &mut TestEnv::new(json!({})),
+    );
+    assert_eq!(
+        result,
+        Err(JsonataError::Evaluation {
+            code: None,
+            message: format!(
+                "The expression builds a string longer than the limit of {} bytes",
+                limits::DEFAULT_MAX_STRING_BYTES
+            ),
+        })
+    );
+    assert!(started.elapsed().as_secs() < 2);
+    assert!(eval("{% $pad('', 2000000000) %}", &mut TestEnv::new(json!({}))).is_err());
+    assert!(eval(
+        "{% $pad('', -2000000000, '#') %}",
+        &mut TestEnv::new(json!({}))
+    )
+    .is_err());
+    // The checks change nothing else.
+    assert_eq!(
+        value(
+            "{% 'a' & 1 & null & [1, {'b': 2.5}] & $nothing %}",
+            json!({})
+        ),
+        json!("a1null[1,{\"b\":2.5}]")
+    );
+    assert_eq!(
+        value("{% $pad('ab', 5, '#') & '|' & $pad('ab', -5) %}", json!({})),
+        json!("ab###|   ab")
+    );
+    assert_eq!(
+        value(
+            "{% $states.input.name.$pad(4, '-') %}",
+            json!({"name": "x"})
+        ),
+        json!("x---")
+    );
+    assert_eq!(
+        value(
+            "{% $states.input.items.(name & '!') %}",
+            json!({"items": [{"name": "a"}, {"name": "b"}]})
+        ),
+        json!(["a!", "b!"])
+    );
+    assert_eq!(
+        value(
+            "{% $join($states.input.items.(name & '!'), ',') %}",
+            json!({"items": [{"name": "a"}]})
+        ),
+        json!("a!")
+    );
+}
+
+#[test]
+fn projected_inputs_read_the_same() {
+    let input = json!({
+        "items": [{"price": 1.5, "name": "a"}, {"name": "b"}, [{"price": 2}], {"price": [3, 4]}],
+        "n": {"m": [1, {"k": 2}]},
+        "s": "text"
+    });
+    let mut env = TestEnv::new(input).var("v", json!({"a": [{"b": 1}, {"b": 2, "c": 3}], "d": 4}));
+    for (body, expected) in [
+        ("$sum($states.input.items.price)", json!(10.5)),
+        ("$states.input.items.name", json!(["a", "b"])),
+        ("$count($states.input.items)", json!(4)),
+        ("$states.input.n.m.k", json!(2)),
+        ("$states.input.n.m", json!([1, {"k": 2}])),
+        ("$states.input.s.foo", json!("<undefined>")),
+        (
+            "$states.input.items[0].name & $states.input.items.price[1]",
+            json!("a4"),
+        ),
+        ("$states.input.items.price.%.name", json!("a")),
+        ("$keys($states.input.n)", json!("m")),
+        // `@` keeps the context: `.name` is read from the input.
+        ("$states.input.items@$i.name", json!("<undefined>")),
+        ("$states.input.items@$i.($i.name)", json!(["a", "b"])),
+        (
+            "$states.input.items.*",
+            json!([1.5, "a", "b", {"price": 2}, 3, 4]),
+        ),
+        ("$states.input.**.k", json!(2)),
+        ("$v.a.b", json!([1, 2])),
+        ("$v.a[b = 2].c & $v.d", json!("34")),
+    ] {
+        // The same expression, made to read the whole input and variable.
+        let whole = format!("{{% ($w := [$states.input, $v]; {body}) %}}");
+        let projected = format!("{{% {body} %}}");
+        let got = eval(&projected, &mut env).map(|v| v.unwrap_or(json!("<undefined>")));
+        assert_eq!(got, Ok(expected), "{body}");
+        assert_eq!(eval(&whole, &mut env), eval(&projected, &mut env), "{body}");
+    }
+}
+
+#[test]
+fn nested_results_are_unwrapped_as_jsonata_js_does() {
+    let input = json!({"a": 1});
+    assert_eq!(
+        value(
+            "{% $map($states.input, function($v){ $map(true, function($w){ $states.input }) }) %}",
+            input.clone()
+        ),
+        input
+    );
+    assert_eq!(
+        value("{% {'x': $map([1], function($v){ $v })} %}", json!({})),
+        json!({"x": 1})
+    );
+    assert_eq!(value("{% [$states.input.a][] %}", input), json!([1]));
+}

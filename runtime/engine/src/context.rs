@@ -93,17 +93,17 @@ impl Scope<'_> {
         let e = self.execution;
         match name {
             "Execution" => {
-                let mut v = json!({
-                    "Id": e.execution_arn,
-                    "Input": e.input,
-                    "Name": e.name,
-                    "RoleArn": e.role_arn,
-                    "StartTime": time(e.start_time),
-                });
+                // Built by hand: json! would re-serialize the whole input.
+                let mut v = Map::new();
+                v.insert("Id".into(), Value::String(e.execution_arn.clone()));
+                v.insert("Input".into(), e.input.clone());
+                v.insert("Name".into(), Value::String(e.name.clone()));
+                v.insert("RoleArn".into(), Value::String(e.role_arn.clone()));
+                v.insert("StartTime".into(), time(e.start_time));
                 if !e.express {
-                    v["RedriveCount"] = json!(e.redrive_count);
+                    v.insert("RedriveCount".into(), json!(e.redrive_count));
                 }
-                Some(v)
+                Some(Value::Object(v))
             }
             "State" => {
                 let mut v = json!({

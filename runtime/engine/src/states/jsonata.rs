@@ -48,6 +48,30 @@ impl JsonataEnv for Env<'_> {
         self.scope.variables.get(name).cloned()
     }
 
+    fn with_states_member(&self, name: &str, f: &mut dyn FnMut(&Value)) {
+        // Lend what the thread already holds instead of copying it per evaluation.
+        let lent = match name {
+            "input" => self.states.input,
+            "result" => self.states.result,
+            "errorOutput" => self.states.error_output,
+            _ => None,
+        };
+        match lent {
+            Some(value) => f(value),
+            None => {
+                if let Some(value) = self.states_member(name) {
+                    f(&value);
+                }
+            }
+        }
+    }
+
+    fn with_variable(&self, name: &str, f: &mut dyn FnMut(&Value)) {
+        if let Some(value) = self.scope.variables.get(name) {
+            f(value);
+        }
+    }
+
     fn entropy(&mut self) -> &mut dyn Entropy {
         self.rng
     }

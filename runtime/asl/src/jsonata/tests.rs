@@ -613,3 +613,124 @@ fn nested_results_are_unwrapped_as_jsonata_js_does() {
     );
     assert_eq!(value("{% [$states.input.a][] %}", input), json!([1]));
 }
+
+#[test]
+fn empty_arrays_missing_members_and_nulls_on_variable_paths() {
+    let mut env = TestEnv::new(json!({"a": {"items": [], "n": null}}))
+        .var("x", json!({"items": [], "n": null}));
+    for (text, expected) in [
+        ("{% $states.input.a.items %}", Some(json!([]))),
+        ("{% $x.items %}", Some(json!([]))),
+        ("{% $x.n %}", Some(json!(null))),
+        ("{% $exists($x.missing) %}", Some(json!(false))),
+        ("{% $exists($x.n) %}", Some(json!(true))),
+        ("{% $exists($states.input.a.missing) %}", Some(json!(false))),
+        ("{% $states.input.a.missing %}", None),
+        ("{% $x.missing %}", None),
+        ("{% $count($x.items) %}", Some(json!(0))),
+    ] {
+        assert_eq!(eval(text, &mut env), Ok(expected), "{text}");
+    }
+}
+
+#[test]
+fn expressions_and_templates_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Expr>();
+    shared::<Template>();
+    shared::<JsonataError>();
+    shared::<JsonataSyntaxError>();
+}
+
+#[test]
+fn recursion_well_below_the_limit_works() {
+    let text = "{% ($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(500)) %}";
+    assert_eq!(
+        eval(text, &mut TestEnv::new(json!({}))),
+        Ok(Some(json!(500)))
+    );
+    let tail =
+        "{% ($f := function($n, $acc){ $n = 0 ? $acc : $f($n - 1, $acc + 1) }; $f(20000, 0)) %}";
+    assert_eq!(
+        eval(tail, &mut TestEnv::new(json!({}))),
+        Ok(Some(json!(20000)))
+    );
+}
+
+/// Time per evaluation. Run with
+/// `cargo test --release -p stepwise-asl --lib jsonata::tests::speed -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn speed() {
+    /// Lends `$states.input` instead of copying it (`with_states_member`).
+    struct Lending(TestEnv);
+    impl JsonataEnv for Lending {
+        fn states_member(&self, name: &str) -> Option<Value> {
+            self.0.states_member(name)
+        }
+        fn with_states_member(&self, name: &str, f: &mut dyn FnMut(&Value)) {
+            if let Some(value) = self.0.states.get(name) {
+                f(value);
+            }
+        }
+        fn variable(&self, name: &str) -> Option<Value> {
+            self.0.variable(name)
+        }
+        fn entropy(&mut self) -> &mut dyn Entropy {
+            self.0.entropy()
+        }
+    }
+    fn time(label: &str, text: &str, env: &mut dyn JsonataEnv) {
+        let expr = Expr::parse(text).expect("parses");
+        let runs = 20_000;
+        for _ in 0..runs / 10 {
+            let _ = expr.eval(env);
+        }
+        let started = std::time::Instant::now();
+        for _ in 0..runs {
+            std::hint::black_box(expr.eval(env).ok());
+        }
+        println!(
+            "{label:<48} {:>10.2?} per evaluation",
+            started.elapsed() / runs
+        );
+    }
+    let items: Vec<Value> = (0..180)
+        .map(|i| json!({"id": i, "name": format!("item-{i}"), "price": f64::from(i) * 1.25, "tags": ["a", "b"]}))
+        .collect();
+    let big = json!({"n": 41, "items": items});
+    println!("large input: {} bytes of JSON", big.to_string().len());
+    let simple = "{% $states.input.n + 1 %}";
+    time(
+        "n + 1, small input",
+        simple,
+        &mut TestEnv::new(json!({"n": 41})),
+    );
+    time(
+        "n + 1, 10 KB input (copied)",
+        simple,
+        &mut TestEnv::new(big.clone()),
+    );
+    time(
+        "n + 1, 10 KB input (lent)",
+        simple,
+        &mut Lending(TestEnv::new(big.clone())),
+    );
+    let sum = "{% $sum($states.input.items.price) %}";
+    time(
+        "sum of 180 prices, 10 KB input (lent)",
+        sum,
+        &mut Lending(TestEnv::new(big.clone())),
+    );
+    let whole = "{% $count($keys($states.input)) %}";
+    time(
+        "whole 10 KB input converted (lent)",
+        whole,
+        &mut Lending(TestEnv::new(big)),
+    );
+    let started = std::time::Instant::now();
+    for _ in 0..1_000 {
+        std::hint::black_box(Expr::parse(simple).ok());
+    }
+    println!("{:<48} {:>10.2?}", "parse n + 1", started.elapsed() / 1_000);
+}

@@ -10,11 +10,12 @@
 use super::codes;
 use super::context::{child, index, type_name, Ctx, Lang, MAX_CHOICE_RULE_DEPTH};
 use super::fields::{only_in, wrong_language_message};
-use super::jsonata;
+use super::jsonata::{self, Site};
 use super::paths;
 use super::reachability::StateSummary;
 use super::states::common;
 use super::values;
+use super::variables;
 use serde_json::{Map, Value};
 
 /// What a comparison operator compares against.
@@ -108,7 +109,11 @@ pub(crate) fn check_choices(
             continue;
         };
         match obj.get("Next") {
-            Some(Value::String(target)) => summary.add_transition(child(&rptr, "Next"), target),
+            Some(Value::String(target)) => summary.add_assigning_transition(
+                child(&rptr, "Next"),
+                target,
+                variables::assigned_names(obj.get("Assign")),
+            ),
             Some(other) => ctx.schema(
                 child(&rptr, "Next"),
                 format!("'Next' must be a state name, not {}", type_name(other)),
@@ -134,12 +139,12 @@ fn check_condition_rule(ctx: &mut Ctx, obj: &Map<String, Value>, ptr: &str) {
             "Comment" => {
                 values::check_string(ctx, v, &kptr, "Comment");
             }
-            "Assign" => common::check_assign(ctx, v, &kptr, Lang::Jsonata),
-            "Output" => common::check_output(ctx, v, &kptr),
+            "Assign" => variables::check_assign(ctx, v, &kptr, Lang::Jsonata, Site::PLAIN),
+            "Output" => common::check_output(ctx, v, &kptr, Site::PLAIN),
             "Condition" => match v {
                 Value::Bool(_) => {}
                 Value::String(s) if jsonata::starts_expression(s) => {
-                    jsonata::check_expression(ctx, s, &kptr)
+                    jsonata::check_expression(ctx, s, &kptr, Site::PLAIN)
                 }
                 other => ctx.schema(
                     kptr,
@@ -186,7 +191,9 @@ fn check_rule(ctx: &mut Ctx, obj: &Map<String, Value>, ptr: &str, depth: usize) 
                 kptr,
                 "A nested Choice rule (inside 'And', 'Or' or 'Not') may not have a 'Next' field",
             ),
-            "Assign" if depth == 0 => common::check_assign(ctx, v, &kptr, Lang::JsonPath),
+            "Assign" if depth == 0 => {
+                variables::check_assign(ctx, v, &kptr, Lang::JsonPath, Site::PLAIN)
+            }
             "Comment" => {
                 values::check_string(ctx, v, &kptr, "Comment");
             }

@@ -25,6 +25,11 @@ pub const INVALID_LABEL_NAME: &str = "INVALID_LABEL_NAME";
 pub const TOO_DEEPLY_NESTED: &str = "TOO_DEEPLY_NESTED";
 /// A `{% ... %}` string is not a well-formed JSONata expression.
 pub const INVALID_JSONATA_EXPRESSION: &str = "INVALID_JSONATA_EXPRESSION";
+/// A JSONata expression parses but reads something a state cannot offer: a `$states`
+/// member that does not exist in its field (`$states.result` outside a Task, Map or
+/// Parallel state's `Output`/`Assign`, `$states.errorOutput` outside a catcher), or a
+/// field name, `$` or `$$` at the top level, where there is no context item.
+pub const UNSUPPORTED_JSONATA_EXPRESSION: &str = "UNSUPPORTED_JSONATA_EXPRESSION";
 
 /// Warning: a value looks like a path or intrinsic but its key does not end with `.$`.
 pub const NO_DOLLAR: &str = "NO_DOLLAR";
@@ -32,3 +37,14 @@ pub const NO_DOLLAR: &str = "NO_DOLLAR";
 pub const NO_PATH: &str = "NO_PATH";
 /// Warning: a Pass state's `Result` uses a path, which is never evaluated there.
 pub const PASS_RESULT_IS_STATIC: &str = "PASS_RESULT_IS_STATIC";
+/// Warning (Stepwise's own): a workflow variable is read where no `Assign` can have set
+/// it: assigned nowhere, only later, only inside a Parallel branch or Map iteration, or
+/// outside a Distributed Map's item processor. AWS accepts such a definition and fails
+/// the execution when the state runs (`States.QueryEvaluationError` in JSONata).
+pub const UNDEFINED_VARIABLE: &str = "UNDEFINED_VARIABLE";
+/// Warning (Stepwise's own): a JSONata expression calls `$eval`, which Step Functions
+/// does not provide: the state fails at run time (`T1006`).
+pub const JSONATA_EVAL_UNSUPPORTED: &str = "JSONATA_EVAL_UNSUPPORTED";
+/// Warning (Stepwise's own): an `Assign` holds more than 256 KiB of literal values, over
+/// the limit AWS enforces when the state runs.
+pub const ASSIGN_TOO_LARGE: &str = "ASSIGN_TOO_LARGE";

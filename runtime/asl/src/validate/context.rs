@@ -1,6 +1,7 @@
 //! The collector every check writes to, JSON pointers, and the nesting limits.
 
 use super::codes;
+use super::scopes::Vars;
 use super::{Diagnostic, Severity};
 use std::collections::HashMap;
 
@@ -36,10 +37,13 @@ impl Lang {
     }
 }
 
-/// Collects diagnostics, and the state names seen so far (unique machine-wide).
+/// Collects diagnostics, the state names seen so far (unique machine-wide), and the
+/// workflow variables' assignments and references (analysed once every state is
+/// checked, see `scopes`).
 pub(crate) struct Ctx {
     diagnostics: Vec<Diagnostic>,
     state_names: HashMap<String, String>,
+    pub(crate) vars: Vars,
 }
 
 impl Ctx {
@@ -47,6 +51,7 @@ impl Ctx {
         Ctx {
             diagnostics: Vec::new(),
             state_names: HashMap::new(),
+            vars: Vars::default(),
         }
     }
 

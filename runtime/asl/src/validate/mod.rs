@@ -12,7 +12,10 @@
 //! - `choice_rules`: Choice rules (`Variable` + operator, `And`/`Or`/`Not`, `Condition`).
 //! - `retry_catch`: retriers and catchers.
 //! - `paths`: JSONPath, reference paths, intrinsic functions and payload templates (`.$` keys).
-//! - `jsonata`: `{% ... %}` expressions (delimiters and bracket balance, not evaluation).
+//! - `jsonata`: `{% ... %}` expressions: parsed, `$states` members per field, no
+//!   top-level references; `jsonata_ast` walks the parsed expression for them.
+//! - `variables`: `Assign` (variable names, size); `scopes`: which variables each
+//!   reference can see (scopes of Parallel branches and Map iterations, transitions).
 //! - `values`: numbers, ranges, timestamps and labels.
 //! - `reachability`: transitions, `MISSING_TRANSITION_TARGET`, unreachable states, terminal states.
 //! - `duplicates`: [`validate_json`], which also finds duplicate state names in the raw text.
@@ -35,14 +38,17 @@ mod context;
 mod duplicates;
 mod fields;
 mod jsonata;
+mod jsonata_ast;
 mod paths;
 mod reachability;
 mod retry_catch;
+mod scopes;
 mod states;
 #[cfg(test)]
 mod tests;
 mod top;
 mod values;
+mod variables;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -33,6 +33,54 @@ fn without_variable(text: &str) -> Option<String> {
     }
 }
 
+/// The workflow variable a path starts at (`$order.items[0]` → `order`), if any.
+pub(crate) fn path_variable(text: &str) -> Option<&str> {
+    let after_dollar = text.strip_prefix('$')?;
+    let len = identifier_len(after_dollar);
+    (len > 0).then(|| &after_dollar[..len])
+}
+
+/// The length in bytes of the variable name `s` starts with (0 when none does).
+fn identifier_len(s: &str) -> usize {
+    if !s.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        return 0;
+    }
+    s.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(s.len())
+}
+
+/// The workflow variables an intrinsic function call reads, as arguments or paths
+/// starting at a variable (`States.Format('{}', $order.id)` → `order`), outside its
+/// string literals; each once.
+pub(crate) fn intrinsic_variables(text: &str) -> Vec<&str> {
+    let mut found: Vec<&str> = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '\'' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '\'' => in_string = true,
+            '$' => {
+                let rest = &text[i + 1..];
+                let len = identifier_len(rest);
+                if len > 0 && !found.contains(&&rest[..len]) {
+                    found.push(&rest[..len]);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Parses a path, which may start at a workflow variable; `Err` says why it is not one.
 pub(crate) fn parse_path(text: &str) -> Result<JsonPath, String> {
     let Some(path_text) = without_variable(text) else {
@@ -77,11 +125,10 @@ pub(crate) fn parse_intrinsic(text: &str) -> Result<(), String> {
 pub(crate) fn check_path(ctx: &mut Ctx, v: &Value, ptr: &str, field: &str, nullable: bool) {
     match v {
         Value::Null if nullable => {}
-        Value::String(s) => {
-            if let Err(why) = parse_path(s) {
-                ctx.schema(ptr, format!("'{field}': {why}"));
-            }
-        }
+        Value::String(s) => match parse_path(s) {
+            Ok(_) => record_variable(ctx, s, ptr),
+            Err(why) => ctx.schema(ptr, format!("'{field}': {why}")),
+        },
         other => ctx.schema(
             ptr,
             format!(
@@ -103,11 +150,11 @@ pub(crate) fn check_reference_path(
 ) {
     match v {
         Value::Null if nullable => {}
-        Value::String(s) => {
-            if let Err(why) = parse_reference(s, allow_variable) {
-                ctx.schema(ptr, format!("'{field}': {why}"));
-            }
-        }
+        Value::String(s) => match parse_reference(s, allow_variable) {
+            Ok(_) if allow_variable => record_variable(ctx, s, ptr),
+            Ok(_) => {}
+            Err(why) => ctx.schema(ptr, format!("'{field}': {why}")),
+        },
         other => ctx.schema(
             ptr,
             format!(
@@ -122,13 +169,20 @@ pub(crate) fn check_reference_path(
 pub(crate) fn check_path_or_intrinsic(ctx: &mut Ctx, v: &Value, ptr: &str, field: &str) {
     match v {
         Value::String(s) => {
-            let result = if Intrinsic::looks_like(s) {
-                parse_intrinsic(s)
+            if Intrinsic::looks_like(s) {
+                match parse_intrinsic(s) {
+                    Ok(()) => {
+                        for name in intrinsic_variables(s) {
+                            ctx.vars.reference(name, ptr);
+                        }
+                    }
+                    Err(why) => ctx.schema(ptr, format!("'{field}': {why}")),
+                }
             } else {
-                parse_path(s).map(|_| ())
-            };
-            if let Err(why) = result {
-                ctx.schema(ptr, format!("'{field}': {why}"));
+                match parse_path(s) {
+                    Ok(_) => record_variable(ctx, s, ptr),
+                    Err(why) => ctx.schema(ptr, format!("'{field}': {why}")),
+                }
             }
         }
         other => ctx.schema(
@@ -138,6 +192,13 @@ pub(crate) fn check_path_or_intrinsic(ctx: &mut Ctx, v: &Value, ptr: &str, field
                 type_name(other)
             ),
         ),
+    }
+}
+
+/// Records the workflow variable the path `text` at `ptr` starts at, if any.
+fn record_variable(ctx: &mut Ctx, text: &str, ptr: &str) {
+    if let Some(name) = path_variable(text) {
+        ctx.vars.reference(name, ptr);
     }
 }
 
@@ -197,5 +258,20 @@ mod tests {
         assert!(parse_path("$.a").is_ok());
         assert!(parse_path("$order.items[0]").is_ok());
         assert!(parse_path("$x").is_ok());
+    }
+
+    #[test]
+    fn variables_of_paths_and_intrinsics() {
+        assert_eq!(path_variable("$order.items[0]"), Some("order"));
+        assert_eq!(path_variable("$x"), Some("x"));
+        assert_eq!(path_variable("$.x"), None);
+        assert_eq!(path_variable("$$.Execution.Id"), None);
+        assert_eq!(path_variable("$"), None);
+        assert_eq!(
+            intrinsic_variables(
+                "States.Format('{} $not \\' $no', $a.b, $$.x, $.c, States.ArrayLength($list), $a)"
+            ),
+            ["a", "list"]
+        );
     }
 }

@@ -9,11 +9,13 @@ use super::context::{child, Ctx};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// One transition: the pointer of the field (`/States/A/Next`) and the state it names.
+/// One transition: the pointer of the field (`/States/A/Next`), the state it names, and
+/// the workflow variables assigned along it (for the scope analysis of `scopes`).
 #[derive(Debug, Clone)]
 pub(crate) struct Transition {
     pub(crate) location: String,
     pub(crate) target: String,
+    pub(crate) assigns: Vec<String>,
 }
 
 /// What the graph checks need to know about a state.
@@ -26,10 +28,22 @@ pub(crate) struct StateSummary {
 }
 
 impl StateSummary {
+    /// A transition that assigns no variable.
     pub(crate) fn add_transition(&mut self, location: String, target: &str) {
+        self.add_assigning_transition(location, target, Vec::new());
+    }
+
+    /// A transition along which the `Assign` that goes with it sets `assigns`.
+    pub(crate) fn add_assigning_transition(
+        &mut self,
+        location: String,
+        target: &str,
+        assigns: Vec<String>,
+    ) {
         self.transitions.push(Transition {
             location,
             target: target.to_string(),
+            assigns,
         });
     }
 }

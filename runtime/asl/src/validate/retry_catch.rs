@@ -9,9 +9,11 @@
 
 use super::context::{child, index, type_name, Ctx, Lang};
 use super::fields::{self, check_fields};
+use super::jsonata::Site;
 use super::reachability::StateSummary;
 use super::states::common;
 use super::values::{self, MAX_DELAY_SECONDS, MAX_SECONDS};
+use super::variables;
 use serde_json::Value;
 
 /// The error name that matches every error.
@@ -121,7 +123,11 @@ pub(crate) fn check_catch(
         let f = check_fields(ctx, obj, &cptr, fields::CATCHER, false, lang, "a catcher");
         check_error_equals(ctx, f.get("ErrorEquals"), &cptr, i == last, "catcher");
         match f.get("Next") {
-            Some(Value::String(target)) => summary.add_transition(child(&cptr, "Next"), target),
+            Some(Value::String(target)) => summary.add_assigning_transition(
+                child(&cptr, "Next"),
+                target,
+                variables::assigned_names(f.get("Assign")),
+            ),
             Some(other) => ctx.schema(
                 child(&cptr, "Next"),
                 format!("'Next' must be a state name, not {}", type_name(other)),
@@ -139,10 +145,10 @@ pub(crate) fn check_catch(
             );
         }
         if let Some(v) = f.get("Assign") {
-            common::check_assign(ctx, v, &child(&cptr, "Assign"), lang);
+            variables::check_assign(ctx, v, &child(&cptr, "Assign"), lang, Site::ERROR);
         }
         if let Some(v) = f.get("Output") {
-            common::check_output(ctx, v, &child(&cptr, "Output"));
+            common::check_output(ctx, v, &child(&cptr, "Output"), Site::ERROR);
         }
         if let Some(v) = f.get("Comment") {
             values::check_string(ctx, v, &child(&cptr, "Comment"), "Comment");

@@ -53,7 +53,9 @@ pub(crate) fn check_definition(ctx: &mut Ctx, definition: &Value) {
     if let Some(v) = f.get("TimeoutSeconds") {
         values::check_int(ctx, v, "/TimeoutSeconds", "TimeoutSeconds", 1, MAX_SECONDS);
     }
-    check_machine_fields(ctx, &f, "", lang, 0);
+    check_machine_fields(ctx, &f, "", lang, 0, false);
+    let vars = std::mem::take(&mut ctx.vars);
+    vars.report(ctx);
 }
 
 /// Checks a nested sub-machine (a branch or an item processor) at `depth` (>= 1).
@@ -95,16 +97,26 @@ pub(crate) fn check_machine(
         MachineKind::ItemProcessor => fields::ITEM_PROCESSOR,
     };
     let f = check_plain_fields(ctx, obj, ptr, allowed, what);
+    let mut distributed = false;
     if kind == MachineKind::ItemProcessor {
         if let Some(v) = f.get("ProcessorConfig") {
-            states::map::check_processor_config(ctx, v, &child(ptr, "ProcessorConfig"));
+            distributed =
+                states::map::check_processor_config(ctx, v, &child(ptr, "ProcessorConfig"));
         }
     }
-    check_machine_fields(ctx, &f, ptr, lang, depth);
+    check_machine_fields(ctx, &f, ptr, lang, depth, distributed);
 }
 
-/// `Comment`, `StartAt`, `States`, the states themselves and the graph.
-fn check_machine_fields(ctx: &mut Ctx, f: &Fields<'_>, ptr: &str, lang: Lang, depth: usize) {
+/// `Comment`, `StartAt`, `States`, the states themselves and the graph. `distributed`
+/// for a Distributed Map's item processor (which reads no outer variable).
+fn check_machine_fields(
+    ctx: &mut Ctx,
+    f: &Fields<'_>,
+    ptr: &str,
+    lang: Lang,
+    depth: usize,
+    distributed: bool,
+) {
     if let Some(v) = f.get("Comment") {
         values::check_string(ctx, v, &child(ptr, "Comment"), "Comment");
     }
@@ -142,12 +154,17 @@ fn check_machine_fields(ctx: &mut Ctx, f: &Fields<'_>, ptr: &str, lang: Lang, de
         }
     };
     let env = Env { lang, depth };
+    let machine = ctx.vars.open_machine(states.len(), distributed);
     let mut summaries: Vec<StateSummary> = Vec::with_capacity(states.len());
-    for (name, state) in states {
+    for (i, (name, state)) in states.iter().enumerate() {
         let state_ptr = child(&states_ptr, name);
         check_state_name(ctx, name, &state_ptr);
+        ctx.vars.enter_state(machine, i);
         summaries.push(states::check_state(ctx, &env, state, &state_ptr));
+        ctx.vars.exit_state();
     }
+    ctx.vars
+        .close_machine(machine, start_at, states, &summaries);
     reachability::check_graph(ctx, ptr, start_at, states, &summaries);
 }
 

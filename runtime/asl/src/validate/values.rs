@@ -2,7 +2,7 @@
 
 use super::codes;
 use super::context::{type_name, Ctx, Lang};
-use super::jsonata;
+use super::jsonata::{self, Site};
 use serde_json::Value;
 
 /// Largest value of `TimeoutSeconds`, `HeartbeatSeconds`, Wait `Seconds`,
@@ -94,7 +94,7 @@ pub(crate) fn check_int_or_expr(
     if lang == Lang::Jsonata {
         if let Value::String(s) = v {
             if jsonata::starts_expression(s) {
-                jsonata::check_expression(ctx, s, ptr);
+                jsonata::check_expression(ctx, s, ptr, Site::PLAIN);
                 return None;
             }
         }
@@ -115,7 +115,7 @@ pub(crate) fn check_number_or_expr(
     if lang == Lang::Jsonata {
         if let Value::String(s) = v {
             if jsonata::starts_expression(s) {
-                jsonata::check_expression(ctx, s, ptr);
+                jsonata::check_expression(ctx, s, ptr, Site::PLAIN);
                 return None;
             }
         }

@@ -6,6 +6,7 @@ use super::StateCx;
 use crate::validate::choice_rules;
 use crate::validate::context::{type_name, Ctx};
 use crate::validate::reachability::StateSummary;
+use crate::validate::variables;
 use serde_json::Value;
 
 pub(super) fn check(ctx: &mut Ctx, s: &StateCx<'_, '_>, summary: &mut StateSummary) {
@@ -18,7 +19,12 @@ pub(super) fn check(ctx: &mut Ctx, s: &StateCx<'_, '_>, summary: &mut StateSumma
         ),
     }
     match s.f.get("Default") {
-        Some(Value::String(target)) => summary.add_transition(s.at("Default"), target),
+        // The state's own `Assign` goes with `Default`; a matching rule assigns its own.
+        Some(Value::String(target)) => summary.add_assigning_transition(
+            s.at("Default"),
+            target,
+            variables::assigned_names(s.f.get("Assign")),
+        ),
         Some(other) => ctx.schema(
             s.at("Default"),
             format!("'Default' must be a state name, not {}", type_name(other)),

@@ -2,10 +2,11 @@
 //! `ResultPath`, `Parameters`, `ResultSelector`, `Arguments`, `Output`, `Assign`.
 
 use super::StateCx;
-use crate::validate::context::{type_name, Ctx, Lang};
-use crate::validate::jsonata;
+use crate::validate::context::{type_name, Ctx};
+use crate::validate::jsonata::{self, Site};
 use crate::validate::paths;
 use crate::validate::reachability::StateSummary;
+use crate::validate::variables;
 use serde_json::Value;
 
 /// Non-terminal states (Pass, Task, Wait, Parallel, Map): exactly one of a `Next`
@@ -14,7 +15,11 @@ pub(crate) fn check_next_end(ctx: &mut Ctx, s: &StateCx<'_, '_>, summary: &mut S
     let next = s.f.get("Next");
     let end = s.f.get("End");
     match next {
-        Some(Value::String(target)) => summary.add_transition(s.at("Next"), target),
+        Some(Value::String(target)) => summary.add_assigning_transition(
+            s.at("Next"),
+            target,
+            variables::assigned_names(s.f.get("Assign")),
+        ),
         Some(other) => ctx.schema(
             s.at("Next"),
             format!("'Next' must be a state name, not {}", type_name(other)),
@@ -63,19 +68,22 @@ pub(crate) fn check_io(ctx: &mut Ctx, s: &StateCx<'_, '_>) {
     if let Some(v) = s.f.get("Arguments") {
         check_arguments(ctx, v, &s.at("Arguments"));
     }
+    let site = Site::state_output(s.produces_result);
     if let Some(v) = s.f.get("Output") {
-        check_output(ctx, v, &s.at("Output"));
+        check_output(ctx, v, &s.at("Output"), site);
     }
     if let Some(v) = s.f.get("Assign") {
-        check_assign(ctx, v, &s.at("Assign"), s.lang);
+        variables::check_assign(ctx, v, &s.at("Assign"), s.lang, site);
     }
 }
 
-/// `Arguments` (JSONata): an object, or one expression.
+/// `Arguments` (JSONata): an object, or one expression. No result yet, no error.
 pub(crate) fn check_arguments(ctx: &mut Ctx, v: &Value, ptr: &str) {
     match v {
-        Value::Object(_) => jsonata::check_values(ctx, v, ptr),
-        Value::String(s) if jsonata::starts_expression(s) => jsonata::check_expression(ctx, s, ptr),
+        Value::Object(_) => jsonata::check_values(ctx, v, ptr, Site::PLAIN),
+        Value::String(s) if jsonata::starts_expression(s) => {
+            jsonata::check_expression(ctx, s, ptr, Site::PLAIN)
+        }
         other => ctx.schema(
             ptr,
             format!(
@@ -86,32 +94,8 @@ pub(crate) fn check_arguments(ctx: &mut Ctx, v: &Value, ptr: &str) {
     }
 }
 
-/// `Output` (JSONata): any JSON value; its `{% %}` strings must be well formed.
-pub(crate) fn check_output(ctx: &mut Ctx, v: &Value, ptr: &str) {
-    jsonata::check_values(ctx, v, ptr);
-}
-
-/// `Assign`: an object of variable names. In JSONPath, keys ending in `.$` hold a path
-/// or intrinsic; in JSONata, `{% %}` strings are expressions.
-pub(crate) fn check_assign(ctx: &mut Ctx, v: &Value, ptr: &str, lang: Lang) {
-    let Value::Object(vars) = v else {
-        ctx.schema(
-            ptr,
-            format!("'Assign' must be an object, not {}", type_name(v)),
-        );
-        return;
-    };
-    for name in vars.keys() {
-        let bare = name.strip_suffix(".$").unwrap_or(name);
-        if bare.is_empty() {
-            ctx.schema(
-                crate::validate::context::child(ptr, name),
-                "A variable name may not be empty",
-            );
-        }
-    }
-    match lang {
-        Lang::JsonPath => paths::check_template(ctx, v, ptr),
-        Lang::Jsonata => jsonata::check_values(ctx, v, ptr),
-    }
+/// `Output` (JSONata): any JSON value; its `{% %}` strings must be valid expressions
+/// reading only what `site` offers.
+pub(crate) fn check_output(ctx: &mut Ctx, v: &Value, ptr: &str, site: Site) {
+    jsonata::check_values(ctx, v, ptr, site);
 }

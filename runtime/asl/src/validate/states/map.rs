@@ -8,7 +8,7 @@ use super::common;
 use super::StateCx;
 use crate::validate::context::{child, type_name, Ctx, Lang};
 use crate::validate::fields::{check_fields, check_plain_fields};
-use crate::validate::jsonata;
+use crate::validate::jsonata::{self, Site};
 use crate::validate::paths;
 use crate::validate::reachability::StateSummary;
 use crate::validate::retry_catch;
@@ -48,9 +48,9 @@ pub(super) fn check(ctx: &mut Ctx, s: &StateCx<'_, '_>, summary: &mut StateSumma
     }
     if let Some(v) = s.f.get("Items") {
         match v {
-            Value::Array(_) => jsonata::check_values(ctx, v, &s.at("Items")),
+            Value::Array(_) => jsonata::check_values(ctx, v, &s.at("Items"), Site::PLAIN),
             Value::String(text) if jsonata::starts_expression(text) => {
-                jsonata::check_expression(ctx, text, &s.at("Items"))
+                jsonata::check_expression(ctx, text, &s.at("Items"), Site::PLAIN)
             }
             other => ctx.schema(
                 s.at("Items"),
@@ -73,9 +73,9 @@ pub(super) fn check(ctx: &mut Ctx, s: &StateCx<'_, '_>, summary: &mut StateSumma
         match s.lang {
             Lang::JsonPath => paths::check_template_object(ctx, v, &ptr, "ItemSelector"),
             Lang::Jsonata => match v {
-                Value::Object(_) => jsonata::check_values(ctx, v, &ptr),
+                Value::Object(_) => jsonata::check_values(ctx, v, &ptr, Site::PLAIN),
                 Value::String(text) if jsonata::starts_expression(text) => {
-                    jsonata::check_expression(ctx, text, &ptr)
+                    jsonata::check_expression(ctx, text, &ptr, Site::PLAIN)
                 }
                 other => ctx.schema(
                     ptr,
@@ -137,14 +137,14 @@ fn check_processor(ctx: &mut Ctx, s: &StateCx<'_, '_>, v: &Value, field: &str) {
 }
 
 /// `ProcessorConfig`: `Mode` INLINE (default) or DISTRIBUTED, `ExecutionType` STANDARD
-/// or EXPRESS (required in DISTRIBUTED mode).
-pub(crate) fn check_processor_config(ctx: &mut Ctx, v: &Value, ptr: &str) {
+/// or EXPRESS (required in DISTRIBUTED mode). True when the mode is DISTRIBUTED.
+pub(crate) fn check_processor_config(ctx: &mut Ctx, v: &Value, ptr: &str) -> bool {
     let Value::Object(obj) = v else {
         ctx.schema(
             ptr,
             format!("'ProcessorConfig' must be an object, not {}", type_name(v)),
         );
-        return;
+        return false;
     };
     let f = check_plain_fields(
         ctx,
@@ -176,6 +176,7 @@ pub(crate) fn check_processor_config(ctx: &mut Ctx, v: &Value, ptr: &str) {
             "'ExecutionType' is required when 'Mode' is 'DISTRIBUTED'",
         );
     }
+    mode == Some(1)
 }
 
 #[derive(Clone, Copy)]
@@ -330,7 +331,7 @@ fn check_item_batcher(ctx: &mut Ctx, v: &Value, ptr: &str, lang: Lang) {
         let bptr = child(ptr, "BatchInput");
         match lang {
             Lang::JsonPath => paths::check_template_object(ctx, b, &bptr, "BatchInput"),
-            Lang::Jsonata => jsonata::check_values(ctx, b, &bptr),
+            Lang::Jsonata => jsonata::check_values(ctx, b, &bptr, Site::PLAIN),
         }
     }
 }

@@ -34,6 +34,9 @@ pub(crate) struct StateCx<'a, 'f> {
     pub(crate) ptr: &'f str,
     /// The query language in force for this state.
     pub(crate) lang: Lang,
+    /// Task, Map and Parallel: the state has a result (`$states.result` in its own
+    /// `Output` and `Assign`).
+    pub(crate) produces_result: bool,
     /// Where the state sits.
     pub(crate) env: &'f Env,
 }
@@ -121,6 +124,7 @@ pub(crate) fn check_state(ctx: &mut Ctx, env: &Env, state: &Value, ptr: &str) ->
         f: &f,
         ptr,
         lang,
+        produces_result: matches!(type_name, "Task" | "Map" | "Parallel"),
         env,
     };
     if let Some(v) = f.get("Comment") {

@@ -7,7 +7,7 @@ use super::StateCx;
 use crate::validate::codes;
 use crate::validate::context::{child, type_name, Ctx, Lang};
 use crate::validate::fields::check_plain_fields;
-use crate::validate::jsonata;
+use crate::validate::jsonata::{self, Site};
 use crate::validate::paths;
 use crate::validate::reachability::StateSummary;
 use crate::validate::retry_catch;
@@ -131,7 +131,7 @@ fn check_credentials(ctx: &mut Ctx, v: &Value, ptr: &str, lang: Lang) {
             let rptr = child(ptr, "RoleArn");
             if let Some(text) = values::check_string(ctx, role, &rptr, "RoleArn") {
                 if lang == Lang::Jsonata && jsonata::starts_expression(text) {
-                    jsonata::check_expression(ctx, text, &rptr);
+                    jsonata::check_expression(ctx, text, &rptr, Site::PLAIN);
                 }
             }
         }

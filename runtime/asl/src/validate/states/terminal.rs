@@ -5,7 +5,7 @@ use super::common;
 use super::StateCx;
 use crate::validate::codes;
 use crate::validate::context::{Ctx, Lang};
-use crate::validate::jsonata;
+use crate::validate::jsonata::{self, Site};
 use crate::validate::paths::{self, looks_like_path};
 use crate::validate::reachability::StateSummary;
 use crate::validate::values;
@@ -28,7 +28,7 @@ pub(super) fn check_fail(ctx: &mut Ctx, s: &StateCx<'_, '_>, summary: &mut State
             let ptr = s.at(field);
             if let Some(text) = values::check_string(ctx, v, &ptr, field) {
                 if s.lang == Lang::Jsonata && jsonata::starts_expression(text) {
-                    jsonata::check_expression(ctx, text, &ptr);
+                    jsonata::check_expression(ctx, text, &ptr, Site::PLAIN);
                 } else if s.lang == Lang::JsonPath && looks_like_path(text) {
                     ctx.warning(
                         codes::NO_PATH,

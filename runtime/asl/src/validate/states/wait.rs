@@ -4,7 +4,7 @@
 use super::common;
 use super::StateCx;
 use crate::validate::context::{Ctx, Lang};
-use crate::validate::jsonata;
+use crate::validate::jsonata::{self, Site};
 use crate::validate::paths;
 use crate::validate::reachability::StateSummary;
 use crate::validate::values::{self, MAX_SECONDS};
@@ -51,7 +51,7 @@ fn check_timestamp(ctx: &mut Ctx, v: &Value, ptr: &str, lang: Lang) {
         return;
     };
     if lang == Lang::Jsonata && jsonata::starts_expression(text) {
-        jsonata::check_expression(ctx, text, ptr);
+        jsonata::check_expression(ctx, text, ptr, Site::PLAIN);
     } else if !values::is_timestamp(text) {
         ctx.schema(
             ptr,

@@ -127,6 +127,17 @@ impl Scope<'_> {
         }
     }
 
+    /// The context object with only the named top-level members.
+    pub fn context_members(&self, members: &[&str]) -> Value {
+        let mut map = Map::new();
+        for name in members {
+            if let Some(v) = self.member(name) {
+                map.insert(name.to_string(), v);
+            }
+        }
+        Value::Object(map)
+    }
+
     /// The whole context object.
     pub fn context_object(&self) -> Value {
         let mut map = Map::new();

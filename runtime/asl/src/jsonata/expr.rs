@@ -189,7 +189,9 @@ impl Expr {
             let mut states = Vec::with_capacity(STATES_MEMBERS.len());
             for (name, need) in STATES_MEMBERS.iter().zip(&analysis.states) {
                 if let Some(need) = need {
-                    env.with_states_member(name, &mut |value| {
+                    let members: Option<Vec<&str>> = (!need.full)
+                        .then(|| need.members.iter().map(|(key, _)| key.as_str()).collect());
+                    env.with_states_member_reading(name, members.as_deref(), &mut |value| {
                         states.push((name.to_string(), project(value, need)));
                     });
                 }

@@ -63,6 +63,19 @@ pub trait JsonataEnv {
         }
     }
 
+    /// Like [`with_states_member`](Self::with_states_member), told which top-level
+    /// members of the value the expression reads (`None`: the whole value), so an
+    /// environment that builds the value (the context object) can build only those.
+    fn with_states_member_reading(
+        &self,
+        name: &str,
+        members: Option<&[&str]>,
+        f: &mut dyn FnMut(&serde_json::Value),
+    ) {
+        let _ = members;
+        self.with_states_member(name, f);
+    }
+
     /// Calls `f` with a workflow variable when it is defined. The default goes
     /// through [`variable`](Self::variable); override it to lend the value instead.
     fn with_variable(&self, name: &str, f: &mut dyn FnMut(&serde_json::Value)) {

@@ -66,6 +66,20 @@ impl JsonataEnv for Env<'_> {
         }
     }
 
+    fn with_states_member_reading(
+        &self,
+        name: &str,
+        members: Option<&[&str]>,
+        f: &mut dyn FnMut(&Value),
+    ) {
+        match (name, members) {
+            // Build only the context members read (`Map` for
+            // `$states.context.Map.Item.Value`), not the execution input with them.
+            ("context", Some(members)) => f(&self.scope.context_members(members)),
+            _ => self.with_states_member(name, f),
+        }
+    }
+
     fn with_variable(&self, name: &str, f: &mut dyn FnMut(&Value)) {
         if let Some(value) = self.scope.variables.get(name) {
             f(value);

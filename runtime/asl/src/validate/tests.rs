@@ -163,3 +163,65 @@ fn diagnostics_serialize_like_aws() {
     assert_eq!(v["code"], "SCHEMA_VALIDATION_FAILED");
     assert_eq!(v["location"], "/States/A");
 }
+
+#[test]
+fn variables_read_after_their_assign_are_clean() {
+    // Every place a JSONPath state can read a variable, each assigned before it is read:
+    // in the same scope, in an enclosing one, along a Choice rule or a catcher.
+    let d = json!({
+        "StartAt": "Init",
+        "States": {
+            "Init": {"Type": "Pass", "Assign": {"items": [1, 2], "limit": 2, "name": "n", "delay": 1,
+                                               "until": "2030-01-01T00:00:00Z", "role": "arn:aws:iam::123456789012:role/r"},
+                     "Next": "Work"},
+            "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                     "InputPath": "$items", "Parameters": {"msg.$": "States.Format('{} {}', $name, $limit)"},
+                     "TimeoutSecondsPath": "$delay", "Credentials": {"RoleArn.$": "$role"},
+                     "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed", "Assign": {"error.$": "$.Error"}}],
+                     "Assign": {"result.$": "$.Payload"}, "Next": "Route"},
+            "Route": {"Type": "Choice",
+                      "Choices": [{"Variable": "$result", "IsPresent": true, "Next": "Each", "Assign": {"routed": true}}],
+                      "Default": "Sleep"},
+            "Sleep": {"Type": "Wait", "TimestampPath": "$until", "Next": "Work"},
+            "Each": {"Type": "Map", "ItemsPath": "$items", "MaxConcurrencyPath": "$limit",
+                     "ItemSelector": {"item.$": "$$.Map.Item.Value", "routed.$": "$routed"},
+                     "ItemProcessor": {"StartAt": "One", "States": {
+                         "One": {"Type": "Pass", "Parameters": {"n.$": "$name"}, "Assign": {"inner": 1}, "Next": "Two"},
+                         "Two": {"Type": "Pass", "OutputPath": "$inner", "End": true}}},
+                     "Next": "Done"},
+            "Done": {"Type": "Succeed", "OutputPath": "$result"},
+            "Failed": {"Type": "Fail", "CausePath": "$error"}
+        }
+    });
+    assert!(validate(&d).is_empty(), "{:#?}", validate(&d));
+}
+
+#[test]
+fn jsonata_expressions_with_context_items_are_clean() {
+    let d = json!({
+        "QueryLanguage": "JSONata",
+        "StartAt": "Init",
+        "States": {
+            "Init": {"Type": "Pass", "Assign": {"rate": 2}, "Next": "Prices"},
+            "Prices": {"Type": "Pass",
+                       "Output": {"cheap": "{% $states.input.items[price < 10].name %}",
+                                  "total": "{% $sum($states.input.items.(price * qty)) * $rate %}",
+                                  "sorted": "{% $states.input.items^(>price) %}",
+                                  "by": "{% $states.input.items{category: $count(name)} %}",
+                                  "names": "{% $map($states.input.items, function($v){ $v.name & tag }) %}",
+                                  "piped": "{% $states.input.items.price ~> $max() %}",
+                                  "local": "{% ($x := $states.input.n; $x * 2) %}"},
+                       "Next": "Call"},
+            "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                     "Arguments": {"Payload": "{% $states.input %}", "When": "{% $states.context.State.EnteredTime %}"},
+                     "Output": "{% $states.result.Payload %}",
+                     "Assign": {"status": "{% $states.result.StatusCode %}"},
+                     "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed",
+                                "Output": "{% $states.errorOutput %}", "Assign": {"cause": "{% $states.errorOutput.Cause %}"}}],
+                     "Next": "Done"},
+            "Done": {"Type": "Succeed", "Output": "{% $status %}"},
+            "Failed": {"Type": "Fail", "Error": "Failed", "Cause": "{% $cause %}"}
+        }
+    });
+    assert!(validate(&d).is_empty(), "{:#?}", validate(&d));
+}

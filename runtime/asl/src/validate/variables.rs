@@ -181,6 +181,17 @@ mod tests {
     }
 
     #[test]
+    fn a_large_literal_assign_is_a_warning() {
+        let big = "x".repeat(MAX_ASSIGN_BYTES);
+        let d = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"big": big}, "End": true}}});
+        let found = crate::validate::validate(&d);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, codes::ASSIGN_TOO_LARGE);
+        assert_eq!(found[0].location, "/States/A/Assign");
+        assert!(!found[0].is_error());
+    }
+
+    #[test]
     fn literal_size() {
         let big = "x".repeat(MAX_ASSIGN_BYTES);
         let vars = json!({"a": big, "b.$": "$.b"});

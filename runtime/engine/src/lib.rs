@@ -13,6 +13,8 @@
 //! - [`thread`]: a thread of control (the top level, a Parallel branch, a Map
 //!   iteration) and the phase it is in.
 //! - `states/`: one file per state kind, each advancing a thread through that kind.
+//! - [`resource`]: what a Task's `Resource` names (a component, a Lambda ARN,
+//!   `lambda:invoke`) and how its input and result are shaped.
 //! - [`retry`]: Retry and Catch decisions and backoff.
 //! - [`context`]: the context object (`$$`) and the path scope states evaluate in.
 //! - [`event`]: the events fed in; [`effect`]: the effects handed out.
@@ -26,6 +28,7 @@ pub mod effect;
 pub mod event;
 pub mod execution;
 pub mod history;
+pub mod resource;
 pub mod retry;
 pub mod runner;
 mod states;

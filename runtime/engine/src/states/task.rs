@@ -12,8 +12,7 @@ use asl::model::{SecondsSpec, State, StateMachine, TaskSpec};
 use asl::random::Entropy;
 use serde_json::{json, Value};
 
-/// The suffix that makes a Task wait for SendTaskSuccess/Failure.
-pub const WAIT_FOR_TASK_TOKEN: &str = ".waitForTaskToken";
+use crate::resource::WAIT_FOR_TASK_TOKEN;
 
 /// Splits a Resource into the `resourceType` and `resource` AWS writes in history:
 /// `arn:aws:states:::lambda:invoke` gives (`lambda`, `invoke`); a Lambda function ARN

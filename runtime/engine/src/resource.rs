@@ -1,0 +1,201 @@
+//! Which work a Task state's `Resource` names, and how its input and result are
+//! shaped, independent of what runs it.
+//!
+//! - `wasm:<module>` or `wasm:<module>:<version>`: an uploaded component.
+//! - A Lambda function ARN, `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`:
+//!   the module of that name; the input and result pass through unchanged.
+//! - `arn:aws:states:::lambda:invoke`: the optimized integration. The module is
+//!   `FunctionName` (a name or an ARN), its input `Payload`, and the result AWS's
+//!   `{"Payload": ..., "StatusCode": 200, ...}` shape.
+//!
+//! A `.waitForTaskToken` suffix is understood by the engine (the token is in the
+//! request); the target is the same.
+
+use serde_json::{json, Value};
+
+/// The suffix that makes a Task wait for SendTaskSuccess/Failure.
+pub const WAIT_FOR_TASK_TOKEN: &str = ".waitForTaskToken";
+
+/// What a Task resource runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskTarget {
+    /// A component: module name and optional version.
+    Module {
+        /// The module name.
+        name: String,
+        /// `wasm:<module>:<version>`, or a Lambda ARN's qualifier.
+        version: Option<String>,
+        /// How input and result are shaped around the call.
+        shape: Shape,
+    },
+    /// A resource Stepwise cannot run.
+    Unsupported(String),
+}
+
+/// How a target's input and result are shaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// The state's input goes in and the component's output comes back as is.
+    Plain,
+    /// `arn:aws:states:::lambda:invoke`: `Payload` goes in, the result is wrapped.
+    LambdaInvoke,
+}
+
+/// Resolves a resource (and, for `lambda:invoke`, the task input that names the
+/// function).
+pub fn resolve(resource: &str, input: &Value) -> TaskTarget {
+    let base = resource
+        .strip_suffix(WAIT_FOR_TASK_TOKEN)
+        .unwrap_or(resource);
+    if let Some(rest) = base.strip_prefix("wasm:") {
+        let mut parts = rest.splitn(2, ':');
+        let name = parts.next().unwrap_or_default();
+        if name.is_empty() {
+            return TaskTarget::Unsupported(resource.to_string());
+        }
+        return TaskTarget::Module {
+            name: name.to_string(),
+            version: parts.next().map(str::to_string),
+            shape: Shape::Plain,
+        };
+    }
+    if base == "arn:aws:states:::lambda:invoke" {
+        let Some(function) = input.get("FunctionName").and_then(Value::as_str) else {
+            return TaskTarget::Unsupported(format!(
+                "{resource} (no FunctionName in the task's input)"
+            ));
+        };
+        return match lambda_function(function) {
+            Some((name, version)) => TaskTarget::Module {
+                name,
+                version,
+                shape: Shape::LambdaInvoke,
+            },
+            None => TaskTarget::Unsupported(format!("{resource} (FunctionName '{function}')")),
+        };
+    }
+    match lambda_function(base).filter(|_| base.starts_with("arn:")) {
+        Some((name, version)) => TaskTarget::Module {
+            name,
+            version,
+            shape: Shape::Plain,
+        },
+        None => TaskTarget::Unsupported(resource.to_string()),
+    }
+}
+
+/// A function name from a plain name or a Lambda function ARN, with its qualifier.
+fn lambda_function(text: &str) -> Option<(String, Option<String>)> {
+    if !text.starts_with("arn:") {
+        let mut parts = text.splitn(2, ':');
+        let name = parts.next()?;
+        return (!name.is_empty()).then(|| (name.to_string(), parts.next().map(str::to_string)));
+    }
+    let fields: Vec<&str> = text.split(':').collect();
+    if fields.len() < 7 || fields[2] != "lambda" || fields[5] != "function" || fields[6].is_empty()
+    {
+        return None;
+    }
+    Some((fields[6].to_string(), fields.get(7).map(|q| q.to_string())))
+}
+
+/// The component's input for a target: `Payload` for `lambda:invoke` (`{}` when
+/// absent, as Lambda does), the state's input otherwise.
+pub fn module_input(shape: Shape, input: &Value) -> Value {
+    match shape {
+        Shape::Plain => input.clone(),
+        Shape::LambdaInvoke => input.get("Payload").cloned().unwrap_or_else(|| json!({})),
+    }
+}
+
+/// The task result for a target: the output, or `lambda:invoke`'s envelope.
+pub fn task_result(shape: Shape, output: Value) -> Value {
+    match shape {
+        Shape::Plain => output,
+        Shape::LambdaInvoke => json!({
+            "ExecutedVersion": "$LATEST",
+            "Payload": output,
+            "SdkHttpMetadata": {"HttpStatusCode": 200},
+            "SdkResponseMetadata": {},
+            "StatusCode": 200,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(name: &str, version: Option<&str>, shape: Shape) -> TaskTarget {
+        TaskTarget::Module {
+            name: name.into(),
+            version: version.map(str::to_string),
+            shape,
+        }
+    }
+
+    #[test]
+    fn resolves_every_resource_form() {
+        let none = json!({});
+        assert_eq!(
+            resolve("wasm:saga", &none),
+            module("saga", None, Shape::Plain)
+        );
+        assert_eq!(
+            resolve("wasm:saga:3", &none),
+            module("saga", Some("3"), Shape::Plain)
+        );
+        assert_eq!(
+            resolve(
+                "arn:aws:lambda:us-east-1:123456789012:function:add:prod",
+                &none
+            ),
+            module("add", Some("prod"), Shape::Plain)
+        );
+        assert_eq!(
+            resolve(
+                "arn:aws:states:::lambda:invoke",
+                &json!({"FunctionName": "charge", "Payload": {}})
+            ),
+            module("charge", None, Shape::LambdaInvoke)
+        );
+        assert_eq!(
+            resolve(
+                "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                &json!({"FunctionName": "arn:aws:lambda:eu-west-1:1:function:notify"})
+            ),
+            module("notify", None, Shape::LambdaInvoke)
+        );
+        assert!(matches!(
+            resolve("arn:aws:states:::sqs:sendMessage", &none),
+            TaskTarget::Unsupported(_)
+        ));
+        assert!(matches!(
+            resolve("arn:aws:states:::lambda:invoke", &none),
+            TaskTarget::Unsupported(_)
+        ));
+        assert!(matches!(
+            resolve("wasm:", &none),
+            TaskTarget::Unsupported(_)
+        ));
+    }
+
+    #[test]
+    fn lambda_invoke_shapes_input_and_result() {
+        let input = json!({"FunctionName": "f", "Payload": {"a": 1}});
+        assert_eq!(module_input(Shape::LambdaInvoke, &input), json!({"a": 1}));
+        assert_eq!(
+            module_input(Shape::LambdaInvoke, &json!({"FunctionName": "f"})),
+            json!({})
+        );
+        assert_eq!(
+            task_result(Shape::LambdaInvoke, json!(5))["Payload"],
+            json!(5)
+        );
+        assert_eq!(
+            task_result(Shape::LambdaInvoke, json!(5))["StatusCode"],
+            json!(200)
+        );
+        assert_eq!(task_result(Shape::Plain, json!(5)), json!(5));
+    }
+}

@@ -38,6 +38,25 @@ impl Entropy for SplitMix64 {
     }
 }
 
+/// A random (version 4, RFC 4122 variant) UUID in its lowercase text form, drawn
+/// from `entropy` (States.UUID and JSONata's `$uuid`).
+pub fn uuid_v4(entropy: &mut dyn Entropy) -> String {
+    use std::fmt::Write;
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&entropy.next_u64().to_be_bytes());
+    bytes[8..].copy_from_slice(&entropy.next_u64().to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut text = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            text.push('-');
+        }
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,6 +72,54 @@ impl TaskRunner for NoTasks {
     }
 }
 
+/// What the runner holds between steps: events to feed, timers by due time, and
+/// the history so far.
+#[derive(Default)]
+struct Pending {
+    history: Vec<HistoryEvent>,
+    events: VecDeque<Event>,
+    timers: BTreeSet<(DateTime<Utc>, TimerId)>,
+    due_of: HashMap<TimerId, DateTime<Utc>>,
+}
+
+impl Pending {
+    /// Takes a step's history and performs its effects: tasks run at once (their
+    /// outcome queued as events), timers are kept by due time.
+    fn absorb(&mut self, step: Step, tasks: &mut dyn TaskRunner) {
+        self.history.extend(step.events);
+        for effect in step.effects {
+            match effect {
+                Effect::RunTask(request) => {
+                    self.events
+                        .push_back(Event::TaskStarted { task: request.id });
+                    self.events.push_back(match tasks.run(&request) {
+                        Ok(output) => Event::TaskSucceeded {
+                            task: request.id,
+                            output,
+                        },
+                        Err(f) => Event::TaskFailed {
+                            task: request.id,
+                            error: f.error,
+                            cause: f.cause,
+                        },
+                    });
+                }
+                Effect::StartTimer { id, due } => {
+                    self.timers.insert((due, id));
+                    self.due_of.insert(id, due);
+                }
+                Effect::CancelTimer { id } => {
+                    if let Some(due) = self.due_of.remove(&id) {
+                        self.timers.remove(&(due, id));
+                    }
+                }
+                Effect::Yield => self.events.push_back(Event::Resume),
+                Effect::CancelTask { .. } | Effect::Finished { .. } => {}
+            }
+        }
+    }
+}
+
 /// The outcome of [`run`].
 #[derive(Debug, Clone)]
 pub struct Finished {
@@ -92,61 +140,14 @@ pub fn run(
 ) -> Finished {
     let start = clock.now();
     let (mut execution, step) = Execution::start(machine, info, config, seed, start);
-    let mut history = Vec::new();
-    let mut events: VecDeque<Event> = VecDeque::new();
-    let mut timers: BTreeSet<(DateTime<Utc>, TimerId)> = BTreeSet::new();
-    let mut due_of: HashMap<TimerId, DateTime<Utc>> = HashMap::new();
-    let absorb = |step: Step,
-                  history: &mut Vec<HistoryEvent>,
-                  events: &mut VecDeque<Event>,
-                  timers: &mut BTreeSet<(DateTime<Utc>, TimerId)>,
-                  due_of: &mut HashMap<TimerId, DateTime<Utc>>,
-                  tasks: &mut dyn TaskRunner| {
-        history.extend(step.events);
-        for effect in step.effects {
-            match effect {
-                Effect::RunTask(request) => {
-                    events.push_back(Event::TaskStarted { task: request.id });
-                    events.push_back(match tasks.run(&request) {
-                        Ok(output) => Event::TaskSucceeded {
-                            task: request.id,
-                            output,
-                        },
-                        Err(f) => Event::TaskFailed {
-                            task: request.id,
-                            error: f.error,
-                            cause: f.cause,
-                        },
-                    });
-                }
-                Effect::StartTimer { id, due } => {
-                    timers.insert((due, id));
-                    due_of.insert(id, due);
-                }
-                Effect::CancelTimer { id } => {
-                    if let Some(due) = due_of.remove(&id) {
-                        timers.remove(&(due, id));
-                    }
-                }
-                Effect::Yield => events.push_back(Event::Resume),
-                Effect::CancelTask { .. } | Effect::Finished { .. } => {}
-            }
-        }
-    };
-    absorb(
-        step,
-        &mut history,
-        &mut events,
-        &mut timers,
-        &mut due_of,
-        tasks,
-    );
+    let mut pending = Pending::default();
+    pending.absorb(step, tasks);
     while !execution.is_finished() {
-        let event = match events.pop_front() {
+        let event = match pending.events.pop_front() {
             Some(event) => event,
-            None => match timers.pop_first() {
+            None => match pending.timers.pop_first() {
                 Some((due, id)) => {
-                    due_of.remove(&id);
+                    pending.due_of.remove(&id);
                     clock.sleep_until(due);
                     Event::TimerFired { timer: id }
                 }
@@ -155,14 +156,8 @@ pub fn run(
         };
         let now = clock.now();
         let step = execution.handle(machine, event, now);
-        absorb(
-            step,
-            &mut history,
-            &mut events,
-            &mut timers,
-            &mut due_of,
-            tasks,
-        );
+        pending.absorb(step, tasks);
     }
+    let history = pending.history;
     Finished { execution, history }
 }

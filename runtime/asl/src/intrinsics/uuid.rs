@@ -5,7 +5,6 @@ use super::{invalid, Function};
 use crate::random::Entropy;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::fmt::Write;
 
 /// `States.UUID()`.
 pub(crate) fn uuid(args: &[Cow<'_, Value>], entropy: &mut dyn Entropy) -> Result<Value, String> {
@@ -17,19 +16,7 @@ pub(crate) fn uuid(args: &[Cow<'_, Value>], entropy: &mut dyn Entropy) -> Result
 
 /// A random (version 4, RFC 4122 variant) UUID in its lowercase text form.
 pub(crate) fn v4(entropy: &mut dyn Entropy) -> String {
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&entropy.next_u64().to_be_bytes());
-    bytes[8..].copy_from_slice(&entropy.next_u64().to_be_bytes());
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let mut text = String::with_capacity(36);
-    for (i, byte) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            text.push('-');
-        }
-        let _ = write!(text, "{byte:02x}");
-    }
-    text
+    crate::random::uuid_v4(entropy)
 }
 
 #[cfg(test)]

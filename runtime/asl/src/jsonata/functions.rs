@@ -269,19 +269,7 @@ impl JavaRandom {
 pub(crate) fn uuid(args: &[JValue], host: &Host) -> HostResult {
     at_most(args, 0, "uuid")?;
     let mut rng = host.rng.borrow_mut();
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&rng.next_u64().to_be_bytes());
-    bytes[8..].copy_from_slice(&rng.next_u64().to_be_bytes());
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let mut text = String::with_capacity(36);
-    for (i, byte) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            text.push('-');
-        }
-        let _ = write!(text, "{byte:02x}");
-    }
-    Ok(JValue::string(text))
+    Ok(JValue::string(crate::random::uuid_v4(&mut *rng)))
 }
 
 /// `$parse(jsonString)`: the value a JSON text stands for.

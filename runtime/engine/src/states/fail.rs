@@ -32,18 +32,7 @@ impl Execution {
             return Ok(String::new());
         };
         if let StringSpec::Expr(expr) = spec {
-            let input = self.thread(tid).input.clone();
-            let name = field.trim_end_matches("Path");
-            let value = self.eval_expression(
-                tid,
-                state,
-                expr,
-                name,
-                super::States {
-                    input: Some(&input),
-                    ..Default::default()
-                },
-            )?;
+            let value = self.eval_on_input(tid, state, expr, field.trim_end_matches("Path"))?;
             return Ok(match value {
                 serde_json::Value::String(s) => s,
                 other => other.to_string(),

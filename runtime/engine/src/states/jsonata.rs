@@ -122,6 +122,38 @@ impl Execution {
         result
     }
 
+    /// Evaluates a field with only `$states.input` (the thread's raw input) and
+    /// `$states.context` available: Arguments, TimeoutSeconds, Error, Cause, ...
+    pub(crate) fn eval_on_input(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        expression: &Expression,
+        field: &str,
+    ) -> Result<Value, Failure> {
+        self.eval_on_input_with_token(tid, state, expression, field, None)
+    }
+
+    fn eval_on_input_with_token(
+        &mut self,
+        tid: ThreadId,
+        state: &State,
+        expression: &Expression,
+        field: &str,
+        task_token: Option<&str>,
+    ) -> Result<Value, Failure> {
+        // Moved out and back rather than copied: the evaluation only reads it.
+        let input = std::mem::take(&mut self.thread_mut_expect(tid).input);
+        let states = States {
+            input: Some(&input),
+            task_token,
+            ..States::default()
+        };
+        let result = self.eval_expression(tid, state, expression, field, states);
+        self.thread_mut_expect(tid).input = input;
+        result
+    }
+
     /// Evaluates a JSONata `Assign` block (an object of names to values).
     pub(crate) fn eval_assign_expressions(
         &mut self,
@@ -149,20 +181,11 @@ impl Execution {
         state: &State,
         task_token: Option<&str>,
     ) -> Result<Value, Failure> {
-        let input = self.thread(tid).input.clone();
         match &state.arguments {
-            Some(arguments) => self.eval_expression(
-                tid,
-                state,
-                arguments,
-                "Arguments",
-                States {
-                    input: Some(&input),
-                    task_token,
-                    ..States::default()
-                },
-            ),
-            None => Ok(input),
+            Some(arguments) => {
+                self.eval_on_input_with_token(tid, state, arguments, "Arguments", task_token)
+            }
+            None => Ok(self.thread(tid).input.clone()),
         }
     }
 

@@ -5,6 +5,7 @@ use crate::execution::{Execution, Flow};
 use crate::history::EventType;
 use crate::thread::{Fanout, ParentLink, Phase, ThreadId};
 use asl::errors::Failure;
+use asl::jsonata::json_type;
 use asl::jsonpath::JsonPath;
 use asl::model::{MapSpec, NumberSpec, State, StateKind, StateMachine};
 use serde_json::{json, Map, Value};
@@ -396,17 +397,5 @@ fn resolve_number(
         }
         // Expressions are evaluated by `Execution::count` before this.
         Some(NumberSpec::Expr(_)) => Ok(None),
-    }
-}
-
-/// The JSON type name of a value, as AWS's messages spell it.
-pub(crate) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }

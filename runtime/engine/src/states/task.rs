@@ -140,17 +140,7 @@ impl Execution {
     ) -> Result<Option<u64>, Failure> {
         match spec {
             Some(SecondsSpec::Expr(expr)) => {
-                let input = self.thread(tid).input.clone();
-                let value = self.eval_expression(
-                    tid,
-                    state,
-                    expr,
-                    field,
-                    super::States {
-                        input: Some(&input),
-                        ..Default::default()
-                    },
-                )?;
+                let value = self.eval_on_input(tid, state, expr, field)?;
                 Ok(Some(super::whole_number(&value, field, 1)? as u64))
             }
             Some(SecondsSpec::Fixed(n)) => Ok(Some(*n)),

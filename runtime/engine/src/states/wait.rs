@@ -65,30 +65,12 @@ impl Execution {
                 })?
             }
             WaitSpec::Seconds(SecondsSpec::Expr(expr)) => {
-                let value = self.eval_expression(
-                    tid,
-                    state,
-                    expr,
-                    "Seconds",
-                    super::States {
-                        input: Some(&effective),
-                        ..Default::default()
-                    },
-                )?;
+                let value = self.eval_on_input(tid, state, expr, "Seconds")?;
                 let seconds = super::whole_number(&value, "Seconds", 0)?;
                 self.after_seconds(seconds as f64)
             }
             WaitSpec::TimestampExpr(expr) => {
-                let value = self.eval_expression(
-                    tid,
-                    state,
-                    expr,
-                    "Timestamp",
-                    super::States {
-                        input: Some(&effective),
-                        ..Default::default()
-                    },
-                )?;
+                let value = self.eval_on_input(tid, state, expr, "Timestamp")?;
                 let text = match &value {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),

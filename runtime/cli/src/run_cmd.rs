@@ -70,6 +70,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    warn_ignored_fields(&machine);
     let input = parse_input(&args.input)?;
     let express = matches!(args.kind, ExecutionType::Express);
     let name = args.name.unwrap_or_else(random_uuid);
@@ -103,4 +104,19 @@ pub fn main(args: Args) -> Result<ExitCode> {
         Status::Succeeded => ExitCode::SUCCESS,
         _ => ExitCode::from(1),
     })
+}
+
+/// Task `Credentials` (an IAM role to assume) mean nothing to a local run: say so
+/// rather than silently ignoring them.
+fn warn_ignored_fields(machine: &StateMachine) {
+    for state in machine.machines.iter().flat_map(|m| &m.states) {
+        if let asl::model::StateKind::Task(spec) = &state.kind {
+            if spec.credentials.is_some() {
+                eprintln!(
+                    "warning: state '{}': Credentials are ignored (tasks run as WASM components, not under an IAM role)",
+                    state.name
+                );
+            }
+        }
+    }
 }

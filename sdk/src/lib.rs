@@ -1,4 +1,4 @@
-//! Write a [Stepwise](https://github.com/) task component in Rust: one function from
+//! Write a Stepwise task component in Rust: one function from
 //! the state's input to its result, exported with [`task!`].
 //!
 //! ```
@@ -81,6 +81,11 @@ pub use context::{heartbeat, log, Level};
 pub use error::{TaskError, INVALID_INPUT, INVALID_OUTPUT, TASK_FAILED};
 pub use run::{run_json, run_raw};
 pub use serde_json::{json, Value};
+
+/// The README's example, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// Exports a task function as the component's `run`.
 ///

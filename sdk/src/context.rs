@@ -3,10 +3,8 @@
 //! time left.
 //!
 //! In a component these call the host. On any other target (unit tests of a task on
-//! your machine) they read and record the [`testing::TestContext`] in force on
+//! your machine) they read and record the `testing::TestContext` in force on
 //! the thread, or defaults when there is none.
-//!
-//! [`testing::TestContext`]: crate::testing::TestContext
 
 use std::time::Duration;
 

@@ -49,9 +49,9 @@
 //!   raises ([`INVALID_INPUT`], [`INVALID_OUTPUT`]).
 //! - [`run`](mod@run): the JSON plumbing the export runs: [`run_json`] (typed, via
 //!   serde) and [`run_raw`] (JSON text as is).
-//! - [`context`]: the host's imports: [`log`](context::log), [`heartbeat`],
+//! - [`context`]: the host's imports: [`log`], [`heartbeat`],
 //!   execution and state names, [`task_token`](context::task_token), time left.
-//! - `testing` (not in components): [`testing::call`] and `TestContext` run a task
+//! - `testing` (not in components): `testing::call` and `TestContext` run a task
 //!   on the host with a context you set, recording its logs and heartbeats.
 //! - `bindings` (components only): wit-bindgen's bindings to `wit/task.wit`.
 //!

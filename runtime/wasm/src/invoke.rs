@@ -164,6 +164,13 @@ impl Host {
     /// Runs `module` on `invocation` on the calling thread, until it returns,
     /// fails, or is stopped by a limit. Whatever the guest does, the host stays
     /// usable for the next invocation.
+    ///
+    /// The call blocks (the guest's code runs on this thread's stack, up to
+    /// wasmtime's 512 KiB wasm stack on top of the caller's frames: Rust's
+    /// default 2 MiB thread stack is plenty). From async code, call it in
+    /// `tokio::task::spawn_blocking` or on a thread of its own, never on a
+    /// runtime's worker: WASI's blocking calls enter the current tokio runtime
+    /// with `block_on`, which panics there.
     pub fn invoke(
         &self,
         module: &Module,

@@ -131,3 +131,14 @@ impl Clock for RealClock {
         }
     }
 }
+
+/// Where compiled components are cached when no `--cache-dir` is given:
+/// `$XDG_CACHE_HOME/stepwise` or `~/.cache/stepwise`.
+pub fn default_cache_dir() -> Option<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| std::path::PathBuf::from(home).join(".cache"))
+        })?;
+    Some(base.join("stepwise"))
+}

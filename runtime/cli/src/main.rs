@@ -6,10 +6,12 @@
 //! - [`run_cmd`]: `stepwise run FILE`: one execution in-process, no server.
 //! - [`bench_cmd`]: `stepwise bench WORKLOAD...`: the engine benchmark.
 //! - [`local`]: what `run` and `bench` share: ARNs, clocks, loading files.
+//! - [`tasks`]: Task states run by the WASM host (`--modules`, `--module`).
 
 mod bench_cmd;
 mod local;
 mod run_cmd;
+mod tasks;
 mod validate_cmd;
 
 use clap::{Parser, Subcommand};

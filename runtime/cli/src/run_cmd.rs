@@ -43,6 +43,15 @@ pub struct Args {
     /// Virtual time: Wait states and retry backoff return at once, with the same result.
     #[arg(long)]
     fast_timers: bool,
+    /// A folder of task components: each NAME.wasm is module NAME (repeatable).
+    #[arg(long = "modules", value_name = "DIR")]
+    modules: Vec<PathBuf>,
+    /// One task component as NAME=PATH (repeatable).
+    #[arg(long = "module", value_name = "NAME=PATH")]
+    module: Vec<String>,
+    /// Where compiled components are cached (default: the user's cache folder).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
 }
 
 /// Runs the command.
@@ -85,14 +94,19 @@ pub fn main(args: Args) -> Result<ExitCode> {
         record_history: args.history || !express,
         ..EngineConfig::default()
     };
-    let finished = runner::run(
-        &machine,
-        info,
-        config,
-        random_seed(),
-        clock.as_mut(),
-        &mut NoTasks,
-    );
+    let mut wasm;
+    let mut none = NoTasks;
+    let tasks: &mut dyn runner::TaskRunner = if args.modules.is_empty() && args.module.is_empty() {
+        &mut none
+    } else {
+        let cache = args
+            .cache_dir
+            .clone()
+            .or_else(crate::local::default_cache_dir);
+        wasm = crate::tasks::WasmTasks::load(&args.modules, &args.module, cache, &name)?;
+        &mut wasm
+    };
+    let finished = runner::run(&machine, info, config, random_seed(), clock.as_mut(), tasks);
     if args.history {
         for event in &finished.history {
             println!("{}", serde_json::to_string(event).context("history event")?);

@@ -172,3 +172,83 @@ fn bad_input_is_a_clear_error_not_a_panic() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("INVALID_JSON_DESCRIPTION"));
 }
+
+/// The components scripts/build-guests puts in target/guests (scripts/test builds
+/// them before the tests run).
+fn guests() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/guests");
+    assert!(
+        dir.join("bench-add-field.wasm").exists(),
+        "run scripts/build-guests first: {} has no components",
+        dir.display()
+    );
+    dir
+}
+
+#[test]
+fn wasm_tasks_run_through_lambda_arns_wasm_resources_and_lambda_invoke() {
+    let def = temp_file(
+        "chain.asl.json",
+        r#"{"StartAt":"A","States":{
+            "A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:bench-add-field","Next":"B"},
+            "B":{"Type":"Task","Resource":"wasm:bench-add-field","Next":"C"},
+            "C":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"bench-add-field","Payload.$":"$"},"ResultSelector":{"hops.$":"$.Payload.hops","status.$":"$.StatusCode"},"End":true}}}"#,
+    );
+    let cache =
+        std::env::temp_dir().join(format!("stepwise-cli-test-cache-{}", std::process::id()));
+    let out = stepwise(&[
+        "run",
+        def.to_str().unwrap(),
+        "--input",
+        r#"{"hops":1}"#,
+        "--modules",
+        guests().to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+    ]);
+    let result = last_line_json(&out);
+    assert_eq!(result["status"], "SUCCEEDED", "{result}");
+    assert_eq!(result["output"], r#"{"hops":4,"status":200}"#);
+}
+
+#[test]
+fn a_declined_payment_is_caught_and_compensated() {
+    let def = temp_file(
+        "saga.asl.json",
+        r#"{"StartAt":"Reserve","States":{
+            "Reserve":{"Type":"Task","Resource":"wasm:reserve-inventory","ResultPath":"$.reservation","Next":"Charge"},
+            "Charge":{"Type":"Task","Resource":"wasm:charge-payment","ResultPath":"$.payment",
+                      "Catch":[{"ErrorEquals":["Payment.Declined"],"ResultPath":"$.error","Next":"Release"}],"Next":"Done"},
+            "Release":{"Type":"Task","Resource":"wasm:release-inventory","ResultPath":"$.released","Next":"Failed"},
+            "Failed":{"Type":"Fail","ErrorPath":"$.error.Error","CausePath":"$.error.Cause"},
+            "Done":{"Type":"Succeed"}}}"#,
+    );
+    let out = stepwise(&[
+        "run",
+        def.to_str().unwrap(),
+        "--input",
+        r#"{"orderId":"o-7","card":"declined","items":[{"sku":"A","price":5,"quantity":2}]}"#,
+        "--modules",
+        guests().to_str().unwrap(),
+        "--history",
+    ]);
+    let result = last_line_json(&out);
+    assert_eq!(result["status"], "FAILED", "{result}");
+    assert_eq!(result["error"], "Payment.Declined");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let scheduled: Vec<String> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["type"] == "TaskScheduled")
+        .map(|v| {
+            v["taskScheduledEventDetails"]["resource"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        scheduled,
+        ["reserve-inventory", "charge-payment", "release-inventory"]
+    );
+}

@@ -1,0 +1,164 @@
+//! Task states run by the WASM host: `--modules DIR` (each `NAME.wasm` is module
+//! NAME) and `--module NAME=PATH`, resolved from the Task's Resource by
+//! [`engine::resource::resolve`].
+
+use anyhow::{bail, Context, Result};
+use asl::errors::{Failure, TASK_FAILED};
+use engine::effect::TaskRequest;
+use engine::resource::{self, Shape, TaskTarget};
+use engine::runner::TaskRunner;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use wasm_host::{Host, HostConfig, Module, ModuleOptions, TaskInvocation};
+
+/// Runs tasks with loaded components.
+pub struct WasmTasks {
+    host: Host,
+    /// Each module's file, loaded (compiled or read from the cache) on first use.
+    files: BTreeMap<String, PathBuf>,
+    /// Modules loaded so far, or why one could not be (a task using it fails with that).
+    modules: BTreeMap<String, Result<Module, String>>,
+    execution_name: String,
+}
+
+impl WasmTasks {
+    /// Finds every `NAME.wasm` of `dirs` and each `NAME=PATH` of `pairs`; each is
+    /// loaded when a task first uses it, through the on-disk cache in `cache_dir`.
+    pub fn load(
+        dirs: &[PathBuf],
+        pairs: &[String],
+        cache_dir: Option<PathBuf>,
+        execution_name: &str,
+    ) -> Result<WasmTasks> {
+        let mut config = HostConfig::default();
+        if let Some(dir) = cache_dir {
+            config = config.with_cache_dir(dir);
+        }
+        let host = Host::new(config).context("cannot start the WASM host")?;
+        let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for dir in dirs {
+            let entries =
+                std::fs::read_dir(dir).with_context(|| format!("--modules {}", dir.display()))?;
+            for entry in entries {
+                let path = entry?.path();
+                if path.extension().and_then(|e| e.to_str()) == Some("wasm") {
+                    if let Some(name) = path.file_stem().and_then(|s| s.to_str()) {
+                        files.insert(name.to_string(), path.clone());
+                    }
+                }
+            }
+        }
+        for pair in pairs {
+            let Some((name, path)) = pair.split_once('=') else {
+                bail!("--module {pair}: expected NAME=PATH");
+            };
+            files.insert(name.to_string(), PathBuf::from(path));
+        }
+        Ok(WasmTasks {
+            host,
+            files,
+            modules: BTreeMap::new(),
+            execution_name: execution_name.to_string(),
+        })
+    }
+
+    /// The module `name`, loading it on first use; `None` when no file names it.
+    fn module(&mut self, name: &str) -> Option<&Result<Module, String>> {
+        if !self.modules.contains_key(name) {
+            let path = self.files.get(name)?;
+            let loaded = load_module(&self.host, path).map_err(|e| {
+                format!(
+                    "module '{name}' ({}) cannot be loaded: {e:#}",
+                    path.display()
+                )
+            });
+            self.modules.insert(name.to_string(), loaded);
+        }
+        self.modules.get(name)
+    }
+}
+
+fn load_module(host: &Host, path: &Path) -> Result<Module> {
+    let bytes = std::fs::read(path)?;
+    Ok(host.load(&bytes, ModuleOptions::default())?)
+}
+
+impl TaskRunner for WasmTasks {
+    fn run(&mut self, request: &TaskRequest) -> Result<Value, Failure> {
+        let (name, shape) = match resource::resolve(&request.resource, &request.input) {
+            TaskTarget::Module { name, shape, .. } => (name, shape),
+            TaskTarget::Unsupported(what) => {
+                return Err(Failure::new(
+                    TASK_FAILED,
+                    format!(
+                        "Stepwise cannot run the resource '{what}' of state '{}'",
+                        request.state_name
+                    ),
+                ))
+            }
+        };
+        let execution_name = self.execution_name.clone();
+        let module = match self.module(&name) {
+            Some(Ok(module)) => module.clone(),
+            Some(Err(why)) => return Err(Failure::new(TASK_FAILED, why.clone())),
+            None => {
+            return Err(Failure::new(
+                TASK_FAILED,
+                format!(
+                    "No module named '{name}' is loaded for state '{}' (give one with --modules DIR or --module {name}=PATH)",
+                    request.state_name
+                ),
+            ))
+            }
+        };
+        let mut invocation =
+            TaskInvocation::new(resource::module_input(shape, &request.input).to_string());
+        invocation.timeout = request.timeout_seconds.map(Duration::from_secs);
+        invocation.heartbeat = request.heartbeat_seconds.map(Duration::from_secs);
+        invocation.execution_name = execution_name;
+        invocation.state_name = request.state_name.clone();
+        invocation.task_token = request.token.clone();
+        let outcome = self.host.invoke(&module, invocation);
+        match outcome {
+            Ok(out) => {
+                for line in &out.logs {
+                    eprintln!(
+                        "[{}] {:?}: {}",
+                        request.state_name, line.level, line.message
+                    );
+                }
+                let value: Value = serde_json::from_str(&out.output).map_err(|e| {
+                    Failure::new(TASK_FAILED, format!("the task's output is not JSON: {e}"))
+                })?;
+                Ok(resource::task_result(shape, value))
+            }
+            Err(failure) => Err(lambda_error(
+                shape,
+                &request.resource,
+                Failure::new(failure.error, failure.cause),
+            )),
+        }
+    }
+}
+
+/// Lambda-shaped resources fail the way Lambda does: a function's own error keeps
+/// its name with Lambda's JSON cause; a crash is `Lambda.Unknown`.
+fn lambda_error(shape: Shape, resource: &str, failure: Failure) -> Failure {
+    let lambda = shape == Shape::LambdaInvoke || resource.starts_with("arn:aws:lambda:");
+    if !lambda || failure.error.starts_with("States.") && failure.error != TASK_FAILED {
+        return failure;
+    }
+    if failure.error == TASK_FAILED {
+        return Failure::new(
+            "Lambda.Unknown",
+            format!(
+                "The cause could not be determined because Lambda did not return an error type. {}",
+                failure.cause
+            ),
+        );
+    }
+    let cause = json!({"errorMessage": failure.cause, "errorType": failure.error, "trace": []});
+    Failure::new(failure.error, cause.to_string())
+}

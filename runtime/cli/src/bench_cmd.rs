@@ -39,6 +39,9 @@ pub struct Args {
     /// Measure one workload in this process (used internally).
     #[arg(long, hide = true)]
     single: bool,
+    /// A folder of task components (task-chain-100 needs bench-add-field).
+    #[arg(long = "modules", value_name = "DIR")]
+    modules: Vec<PathBuf>,
 }
 
 /// Runs the command.
@@ -64,6 +67,9 @@ pub fn main(args: Args) -> Result<ExitCode> {
         cmd.arg("--budget").arg(args.budget.to_string());
         if args.history {
             cmd.arg("--history");
+        }
+        for dir in &args.modules {
+            cmd.arg("--modules").arg(dir);
         }
         let out = cmd
             .output()
@@ -120,11 +126,27 @@ fn measure(args: &Args) -> Result<Value> {
         record_history: args.history,
         ..EngineConfig::default()
     };
-    let run_once = || -> Result<Duration> {
+    let mut wasm = if args.modules.is_empty() {
+        None
+    } else {
+        let cache = crate::local::default_cache_dir();
+        Some(crate::tasks::WasmTasks::load(
+            &args.modules,
+            &[],
+            cache,
+            "bench",
+        )?)
+    };
+    let mut run_once = || -> Result<Duration> {
         let started = Instant::now();
         let mut clock = VirtualClock::new(Utc::now());
         let info = execution_info(&name, "bench", !args.history, input.clone(), Utc::now())?;
-        let finished = runner::run(&machine, info, config, 1, &mut clock, &mut NoTasks);
+        let mut none = NoTasks;
+        let tasks: &mut dyn runner::TaskRunner = match wasm.as_mut() {
+            Some(wasm) => wasm,
+            None => &mut none,
+        };
+        let finished = runner::run(&machine, info, config, 1, &mut clock, tasks);
         let elapsed = started.elapsed();
         let execution = finished.execution;
         if execution.status != Status::Succeeded {

@@ -213,13 +213,13 @@ impl Execution {
         self.status != Status::Running
     }
 
-    /// Ids of the timers the execution waits for, with their due times unknown to
-    /// the engine (the caller keeps them); useful to check nothing leaks.
+    /// How many timers the execution waits for (the caller keeps their due
+    /// times); useful to check that nothing leaks.
     pub fn pending_timers(&self) -> usize {
         self.timers.len()
     }
 
-    /// Tasks the execution waits for.
+    /// How many tasks the execution waits for.
     pub fn pending_tasks(&self) -> usize {
         self.tasks.len()
     }

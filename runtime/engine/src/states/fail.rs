@@ -4,7 +4,6 @@
 use crate::execution::{Execution, Flow};
 use crate::thread::ThreadId;
 use asl::errors::Failure;
-use asl::jsonpath::PathScope;
 use asl::model::{FailSpec, State, StateMachine, StringSpec};
 
 impl Execution {
@@ -31,32 +30,34 @@ impl Execution {
         let Some(spec) = spec else {
             return Ok(String::new());
         };
-        if let StringSpec::Expr(expr) = spec {
-            let value = self.eval_on_input(tid, state, expr, field.trim_end_matches("Path"))?;
-            return Ok(match value {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            });
-        }
-        let mut rng = self.rng;
-        let input = &self.thread(tid).input;
-        let scope = self.scope(tid, state, input, None, None);
         let value = match spec {
             StringSpec::Literal(text) => return Ok(text.clone()),
-            StringSpec::Path(path) => path.resolve(&scope).ok_or_else(|| {
-                Failure::runtime(format!(
-                    "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
-                    path.as_str(),
-                    field,
-                    scope.input()
-                ))
-            })?,
-            StringSpec::Intrinsic(call) => call
-                .eval(&scope, &mut rng)
-                .map_err(|e| Failure::new(e.error, e.cause))?,
-            StringSpec::Expr(_) => return Ok(String::new()),
+            StringSpec::Expr(expr) => {
+                self.eval_on_input(tid, state, expr, field.trim_end_matches("Path"))?
+            }
+            StringSpec::Path(path) => {
+                let input = &self.thread(tid).input;
+                let scope = self.scope(tid, state, input, None, None);
+                path.resolve(&scope).ok_or_else(|| {
+                    Failure::runtime(format!(
+                        "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
+                        path.as_str(),
+                        field,
+                        input
+                    ))
+                })?
+            }
+            StringSpec::Intrinsic(call) => {
+                let mut rng = self.rng;
+                let input = &self.thread(tid).input;
+                let scope = self.scope(tid, state, input, None, None);
+                let value = call
+                    .eval(&scope, &mut rng)
+                    .map_err(|e| Failure::new(e.error, e.cause))?;
+                self.rng = rng;
+                value
+            }
         };
-        self.rng = rng;
         Ok(match value {
             serde_json::Value::String(s) => s,
             other => other.to_string(),

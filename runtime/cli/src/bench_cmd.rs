@@ -42,6 +42,9 @@ pub struct Args {
     /// A folder of task components (task-chain-100 needs bench-add-field).
     #[arg(long = "modules", value_name = "DIR")]
     modules: Vec<PathBuf>,
+    /// Reuse up to N warm instances per module (0: a fresh instance per task).
+    #[arg(long, default_value_t = 0)]
+    warm_instances: usize,
 }
 
 /// Runs the command.
@@ -71,6 +74,8 @@ pub fn main(args: Args) -> Result<ExitCode> {
         for dir in &args.modules {
             cmd.arg("--modules").arg(dir);
         }
+        cmd.arg("--warm-instances")
+            .arg(args.warm_instances.to_string());
         let out = cmd
             .output()
             .context("cannot run the benchmark child process")?;
@@ -130,11 +135,16 @@ fn measure(args: &Args) -> Result<Value> {
         None
     } else {
         let cache = crate::local::default_cache_dir();
+        let options = wasm_host::ModuleOptions {
+            warm_instances: args.warm_instances,
+            ..wasm_host::ModuleOptions::default()
+        };
         Some(crate::tasks::WasmTasks::load(
             &args.modules,
             &[],
             cache,
             "bench",
+            options,
         )?)
     };
     let mut run_once = || -> Result<Duration> {

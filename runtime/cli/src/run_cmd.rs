@@ -103,7 +103,8 @@ pub fn main(args: Args) -> Result<ExitCode> {
             .cache_dir
             .clone()
             .or_else(crate::local::default_cache_dir);
-        wasm = crate::tasks::WasmTasks::load(&args.modules, &args.module, cache, &name)?;
+        let options = wasm_host::ModuleOptions::default();
+        wasm = crate::tasks::WasmTasks::load(&args.modules, &args.module, cache, &name, options)?;
         &mut wasm
     };
     let finished = runner::run(&machine, info, config, random_seed(), clock.as_mut(), tasks);

@@ -20,6 +20,8 @@ pub struct WasmTasks {
     files: BTreeMap<String, PathBuf>,
     /// Modules loaded so far, or why one could not be (a task using it fails with that).
     modules: BTreeMap<String, Result<Module, String>>,
+    /// How modules run (memory limit, warm instances).
+    options: ModuleOptions,
     execution_name: String,
 }
 
@@ -31,6 +33,7 @@ impl WasmTasks {
         pairs: &[String],
         cache_dir: Option<PathBuf>,
         execution_name: &str,
+        options: ModuleOptions,
     ) -> Result<WasmTasks> {
         let mut config = HostConfig::default();
         if let Some(dir) = cache_dir {
@@ -60,6 +63,7 @@ impl WasmTasks {
             host,
             files,
             modules: BTreeMap::new(),
+            options,
             execution_name: execution_name.to_string(),
         })
     }
@@ -68,7 +72,7 @@ impl WasmTasks {
     fn module(&mut self, name: &str) -> Option<&Result<Module, String>> {
         if !self.modules.contains_key(name) {
             let path = self.files.get(name)?;
-            let loaded = load_module(&self.host, path).map_err(|e| {
+            let loaded = load_module(&self.host, path, self.options).map_err(|e| {
                 format!(
                     "module '{name}' ({}) cannot be loaded: {e:#}",
                     path.display()
@@ -80,9 +84,9 @@ impl WasmTasks {
     }
 }
 
-fn load_module(host: &Host, path: &Path) -> Result<Module> {
+fn load_module(host: &Host, path: &Path, options: ModuleOptions) -> Result<Module> {
     let bytes = std::fs::read(path)?;
-    Ok(host.load(&bytes, ModuleOptions::default())?)
+    Ok(host.load(&bytes, options)?)
 }
 
 impl TaskRunner for WasmTasks {

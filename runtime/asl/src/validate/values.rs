@@ -81,6 +81,18 @@ pub(crate) fn check_number(
     }
 }
 
+/// In a JSONata state, a `{% %}` string stands for the value: checks it as an
+/// expression and says so (the caller then skips its literal checks).
+fn checked_as_expression(ctx: &mut Ctx, v: &Value, ptr: &str, lang: Lang) -> bool {
+    match v {
+        Value::String(s) if lang == Lang::Jsonata && jsonata::starts_expression(s) => {
+            jsonata::check_expression(ctx, s, ptr, Site::PLAIN);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// An integer field that may also be a `{% %}` expression in JSONata states.
 pub(crate) fn check_int_or_expr(
     ctx: &mut Ctx,
@@ -91,13 +103,8 @@ pub(crate) fn check_int_or_expr(
     max: i64,
     lang: Lang,
 ) -> Option<i64> {
-    if lang == Lang::Jsonata {
-        if let Value::String(s) = v {
-            if jsonata::starts_expression(s) {
-                jsonata::check_expression(ctx, s, ptr, Site::PLAIN);
-                return None;
-            }
-        }
+    if checked_as_expression(ctx, v, ptr, lang) {
+        return None;
     }
     check_int(ctx, v, ptr, field, min, max)
 }
@@ -112,13 +119,8 @@ pub(crate) fn check_number_or_expr(
     max: f64,
     lang: Lang,
 ) -> Option<f64> {
-    if lang == Lang::Jsonata {
-        if let Value::String(s) = v {
-            if jsonata::starts_expression(s) {
-                jsonata::check_expression(ctx, s, ptr, Site::PLAIN);
-                return None;
-            }
-        }
+    if checked_as_expression(ctx, v, ptr, lang) {
+        return None;
     }
     check_number(ctx, v, ptr, field, min, max)
 }

@@ -104,7 +104,7 @@ impl TaskRunner for WasmTasks {
             }
         };
         let execution_name = self.execution_name.clone();
-        let module = match self.module(&name) {
+        let module = match self.module(name) {
             Some(Ok(module)) => module.clone(),
             Some(Err(why)) => return Err(Failure::new(TASK_FAILED, why.clone())),
             None => {

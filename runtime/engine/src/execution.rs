@@ -250,8 +250,8 @@ impl Execution {
                             self.ready.push_back(tid);
                         }
                     }
-                    TimerPurpose::TaskTimeout(tid) => self.task_timed_out(tid, false),
-                    TimerPurpose::Heartbeat(tid) => self.task_timed_out(tid, true),
+                    TimerPurpose::TaskTimeout(tid) => self.task_timed_out(machine, tid, false),
+                    TimerPurpose::Heartbeat(tid) => self.task_timed_out(machine, tid, true),
                 }
             }
             other => self.task_event(machine, other),

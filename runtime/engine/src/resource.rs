@@ -12,19 +12,21 @@
 //! request); the target is the same.
 
 use serde_json::{json, Value};
+use std::borrow::Cow;
 
 /// The suffix that makes a Task wait for SendTaskSuccess/Failure.
 pub const WAIT_FOR_TASK_TOKEN: &str = ".waitForTaskToken";
 
 /// What a Task resource runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TaskTarget {
-    /// A component: module name and optional version.
+pub enum TaskTarget<'a> {
+    /// A component: module name and optional version (borrowed from the resource
+    /// or the input: resolving allocates nothing).
     Module {
         /// The module name.
-        name: String,
+        name: &'a str,
         /// `wasm:<module>:<version>`, or a Lambda ARN's qualifier.
-        version: Option<String>,
+        version: Option<&'a str>,
         /// How input and result are shaped around the call.
         shape: Shape,
     },
@@ -43,7 +45,7 @@ pub enum Shape {
 
 /// Resolves a resource (and, for `lambda:invoke`, the task input that names the
 /// function).
-pub fn resolve(resource: &str, input: &Value) -> TaskTarget {
+pub fn resolve<'a>(resource: &'a str, input: &'a Value) -> TaskTarget<'a> {
     let base = resource
         .strip_suffix(WAIT_FOR_TASK_TOKEN)
         .unwrap_or(resource);
@@ -54,8 +56,8 @@ pub fn resolve(resource: &str, input: &Value) -> TaskTarget {
             return TaskTarget::Unsupported(resource.to_string());
         }
         return TaskTarget::Module {
-            name: name.to_string(),
-            version: parts.next().map(str::to_string),
+            name,
+            version: parts.next(),
             shape: Shape::Plain,
         };
     }
@@ -85,26 +87,29 @@ pub fn resolve(resource: &str, input: &Value) -> TaskTarget {
 }
 
 /// A function name from a plain name or a Lambda function ARN, with its qualifier.
-fn lambda_function(text: &str) -> Option<(String, Option<String>)> {
+fn lambda_function(text: &str) -> Option<(&str, Option<&str>)> {
     if !text.starts_with("arn:") {
         let mut parts = text.splitn(2, ':');
         let name = parts.next()?;
-        return (!name.is_empty()).then(|| (name.to_string(), parts.next().map(str::to_string)));
+        return (!name.is_empty()).then(|| (name, parts.next()));
     }
-    let fields: Vec<&str> = text.split(':').collect();
-    if fields.len() < 7 || fields[2] != "lambda" || fields[5] != "function" || fields[6].is_empty()
-    {
-        return None;
-    }
-    Some((fields[6].to_string(), fields.get(7).map(|q| q.to_string())))
+    // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
+    let mut fields = text.split(':');
+    let lambda = fields.nth(2) == Some("lambda");
+    let function = fields.nth(2) == Some("function");
+    let name = fields.next().filter(|name| !name.is_empty())?;
+    (lambda && function).then_some((name, fields.next()))
 }
 
 /// The component's input for a target: `Payload` for `lambda:invoke` (`{}` when
 /// absent, as Lambda does), the state's input otherwise.
-pub fn module_input(shape: Shape, input: &Value) -> Value {
+pub fn module_input(shape: Shape, input: &Value) -> Cow<'_, Value> {
     match shape {
-        Shape::Plain => input.clone(),
-        Shape::LambdaInvoke => input.get("Payload").cloned().unwrap_or_else(|| json!({})),
+        Shape::Plain => Cow::Borrowed(input),
+        Shape::LambdaInvoke => match input.get("Payload") {
+            Some(payload) => Cow::Borrowed(payload),
+            None => Cow::Owned(json!({})),
+        },
     }
 }
 
@@ -126,10 +131,10 @@ pub fn task_result(shape: Shape, output: Value) -> Value {
 mod tests {
     use super::*;
 
-    fn module(name: &str, version: Option<&str>, shape: Shape) -> TaskTarget {
+    fn module<'a>(name: &'a str, version: Option<&'a str>, shape: Shape) -> TaskTarget<'a> {
         TaskTarget::Module {
-            name: name.into(),
-            version: version.map(str::to_string),
+            name,
+            version,
             shape,
         }
     }
@@ -183,9 +188,9 @@ mod tests {
     #[test]
     fn lambda_invoke_shapes_input_and_result() {
         let input = json!({"FunctionName": "f", "Payload": {"a": 1}});
-        assert_eq!(module_input(Shape::LambdaInvoke, &input), json!({"a": 1}));
+        assert_eq!(*module_input(Shape::LambdaInvoke, &input), json!({"a": 1}));
         assert_eq!(
-            module_input(Shape::LambdaInvoke, &json!({"FunctionName": "f"})),
+            *module_input(Shape::LambdaInvoke, &json!({"FunctionName": "f"})),
             json!({})
         );
         assert_eq!(

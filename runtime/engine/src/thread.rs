@@ -89,14 +89,10 @@ pub enum Phase {
 }
 
 /// A running task and its timers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TaskWait {
     /// The task.
     pub task: TaskId,
-    /// `resourceType` in its history events.
-    pub resource_type: String,
-    /// `resource` in its history events.
-    pub resource: String,
     /// The TimeoutSeconds timer.
     pub timeout_timer: Option<TimerId>,
     /// The HeartbeatSeconds timer and its period.

@@ -5,10 +5,10 @@ use crate::effect::{Effect, TaskRequest};
 use crate::event::{Event, TaskId};
 use crate::execution::{Execution, Flow, TimerPurpose};
 use crate::history::EventType;
-use crate::thread::{Phase, TaskWait, ThreadId};
+use crate::thread::{Phase, TaskWait, Thread, ThreadId};
 use asl::errors::{Failure, DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, TIMEOUT};
 use asl::jsonpath::JsonPath;
-use asl::model::{SecondsSpec, State, StateMachine, TaskSpec};
+use asl::model::{SecondsSpec, State, StateKind, StateMachine, TaskSpec};
 use asl::random::Entropy;
 use serde_json::{json, Value};
 
@@ -77,22 +77,17 @@ impl Execution {
                 )?,
             )
         };
-        let (resource_type, resource) = resource_parts(&spec.resource);
         let task = self.new_id();
-        let region = self
-            .info
-            .state_machine_arn
-            .split(':')
-            .nth(3)
-            .unwrap_or("us-east-1")
-            .to_string();
         let details = self.config.record_history.then(|| {
-            let mut d = json!({
-                "resourceType": resource_type,
-                "resource": resource,
-                "region": region,
-                "parameters": self.data_text(&input),
-            });
+            let region = self
+                .info
+                .state_machine_arn
+                .split(':')
+                .nth(3)
+                .unwrap_or("us-east-1");
+            let mut d = resource_details(&spec.resource);
+            d["region"] = json!(region);
+            d["parameters"] = json!(self.data_text(&input));
             if let Some(t) = timeout {
                 d["timeoutInSeconds"] = json!(t);
             }
@@ -120,8 +115,6 @@ impl Execution {
         self.tasks.insert(task, tid);
         self.thread_mut_expect(tid).phase = Phase::Task(TaskWait {
             task,
-            resource_type,
-            resource,
             timeout_timer,
             heartbeat,
             started: false,
@@ -155,7 +148,7 @@ impl Execution {
     }
 
     /// Feeds a task outcome to the thread that waits for it.
-    pub(crate) fn task_event(&mut self, _machine: &StateMachine, event: Event) {
+    pub(crate) fn task_event(&mut self, machine: &StateMachine, event: Event) {
         let task = match &event {
             Event::TaskStarted { task }
             | Event::TaskSucceeded { task, .. }
@@ -166,13 +159,18 @@ impl Execution {
         let Some(&tid) = self.tasks.get(&task) else {
             return;
         };
-        let Some(Phase::Task(wait)) = self.thread_opt(tid).map(|t| t.phase.clone()) else {
+        let Some(thread) = self.thread_opt(tid) else {
             return;
         };
-        let parts = json!({"resourceType": wait.resource_type, "resource": wait.resource});
+        let Phase::Task(wait) = &thread.phase else {
+            return;
+        };
+        let wait = *wait;
+        let resource = task_resource(machine, thread);
         match event {
             Event::TaskStarted { .. } if !wait.started => {
-                self.record(tid, EventType::TaskStarted, Some(parts));
+                let details = self.history_details(resource, |_| {});
+                self.record(tid, EventType::TaskStarted, details);
                 if let Some(Phase::Task(w)) = self.thread_mut(tid).map(|t| &mut t.phase) {
                     w.started = true;
                 }
@@ -188,10 +186,11 @@ impl Execution {
             }
             Event::TaskSucceeded { output, .. } => {
                 self.end_task(task, &wait);
-                let mut details = parts;
-                details["output"] = json!(self.data_text(&output));
-                details["outputDetails"] = json!({"truncated": false});
-                self.record(tid, EventType::TaskSucceeded, Some(details));
+                let details = self.history_details(resource, |d| {
+                    d["output"] = json!(self.data_text(&output));
+                    d["outputDetails"] = json!({"truncated": false});
+                });
+                self.record(tid, EventType::TaskSucceeded, details);
                 let phase = if asl::size::within(&output, self.config.max_payload_bytes) {
                     Phase::Completed(output)
                 } else {
@@ -199,7 +198,7 @@ impl Execution {
                         DATA_LIMIT_EXCEEDED,
                         format!(
                             "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
-                            wait.resource
+                            resource_parts(resource).1
                         ),
                     ))
                 };
@@ -208,10 +207,11 @@ impl Execution {
             }
             Event::TaskFailed { error, cause, .. } => {
                 self.end_task(task, &wait);
-                let mut details = parts;
-                details["error"] = json!(error);
-                details["cause"] = json!(cause);
-                self.record(tid, EventType::TaskFailed, Some(details));
+                let details = self.history_details(resource, |d| {
+                    d["error"] = json!(error);
+                    d["cause"] = json!(cause);
+                });
+                self.record(tid, EventType::TaskFailed, details);
                 self.thread_mut_expect(tid).phase = Phase::Failed(Failure::new(error, cause));
                 self.ready.push_back(tid);
             }
@@ -220,10 +220,20 @@ impl Execution {
     }
 
     /// The task's deadline or heartbeat passed.
-    pub(crate) fn task_timed_out(&mut self, tid: ThreadId, heartbeat: bool) {
-        let Some(Phase::Task(wait)) = self.thread_opt(tid).map(|t| t.phase.clone()) else {
+    pub(crate) fn task_timed_out(
+        &mut self,
+        machine: &StateMachine,
+        tid: ThreadId,
+        heartbeat: bool,
+    ) {
+        let Some(thread) = self.thread_opt(tid) else {
             return;
         };
+        let Phase::Task(wait) = &thread.phase else {
+            return;
+        };
+        let wait = *wait;
+        let resource = task_resource(machine, thread);
         self.end_task(wait.task, &wait);
         self.out.effects.push(Effect::CancelTask { id: wait.task });
         let error = if heartbeat {
@@ -231,10 +241,23 @@ impl Execution {
         } else {
             TIMEOUT
         };
-        let details = json!({"resourceType": wait.resource_type, "resource": wait.resource, "error": error, "cause": ""});
-        self.record(tid, EventType::TaskTimedOut, Some(details));
+        let details = self.history_details(resource, |d| {
+            d["error"] = json!(error);
+            d["cause"] = json!("");
+        });
+        self.record(tid, EventType::TaskTimedOut, details);
         self.thread_mut_expect(tid).phase = Phase::Failed(Failure::new(error, ""));
         self.ready.push_back(tid);
+    }
+
+    /// A Task event's details (`resourceType`, `resource`, then what `more`
+    /// adds), built only when history is recorded.
+    fn history_details(&self, resource: &str, more: impl FnOnce(&mut Value)) -> Option<Value> {
+        self.config.record_history.then(|| {
+            let mut details = resource_details(resource);
+            more(&mut details);
+            details
+        })
     }
 
     /// Forgets a task and cancels its timers.
@@ -247,6 +270,20 @@ impl Execution {
             self.cancel_timer(timer);
         }
     }
+}
+
+/// The Resource of the Task state `thread` is in ("" if it is in none).
+fn task_resource<'m>(machine: &'m StateMachine, thread: &Thread) -> &'m str {
+    match &machine.state(thread.machine, thread.state).kind {
+        StateKind::Task(spec) => &spec.resource,
+        _ => "",
+    }
+}
+
+/// `{"resourceType": ..., "resource": ...}` of a Task's history events.
+fn resource_details(resource: &str) -> Value {
+    let (resource_type, resource) = resource_parts(resource);
+    json!({"resourceType": resource_type, "resource": resource})
 }
 
 /// Resolves TimeoutSeconds/HeartbeatSeconds or their Path forms.

@@ -25,6 +25,11 @@ pub struct EngineConfig {
     /// Transitions one call to the engine may make before yielding with a
     /// [`crate::Effect::Yield`].
     pub max_steps_per_call: u64,
+    /// The longest an execution may run, in seconds, whatever its definition's
+    /// `TimeoutSeconds` says (Express: 300, Standard: one year); past it the
+    /// execution times out as with `TimeoutSeconds`. `None`: no cap.
+    #[serde(default)]
+    pub max_duration_seconds: Option<u64>,
 }
 
 impl Default for EngineConfig {
@@ -33,6 +38,7 @@ impl Default for EngineConfig {
             record_history: true,
             max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES,
             max_steps_per_call: DEFAULT_MAX_STEPS_PER_CALL,
+            max_duration_seconds: None,
         }
     }
 }

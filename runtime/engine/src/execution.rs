@@ -151,9 +151,12 @@ impl Execution {
                 "roleArn": exec.info.role_arn,
             })),
         );
-        if let Some(timeout) = machine.timeout_seconds {
-            let id = exec.new_timer(TimerPurpose::ExecutionTimeout, timeout as f64);
-            let _ = id;
+        let timeout = match (machine.timeout_seconds, config.max_duration_seconds) {
+            (Some(own), Some(cap)) => Some(own.min(cap)),
+            (own, cap) => own.or(cap),
+        };
+        if let Some(timeout) = timeout {
+            exec.new_timer(TimerPurpose::ExecutionTimeout, timeout as f64);
         }
         let input_bound = asl::size::json_len_capped(&input, usize::MAX);
         let root = exec.spawn(

@@ -348,6 +348,30 @@ fn history_ids_have_no_gaps_and_link_to_the_previous_event_of_their_thread() {
 }
 
 #[test]
+fn the_configured_longest_duration_caps_timeout_seconds() {
+    let capped = |own: Option<u64>, cap: Option<u64>| {
+        let mut def = timed(own.unwrap_or(0));
+        if own.is_none() {
+            def.as_object_mut().unwrap().remove("TimeoutSeconds");
+        }
+        let config = EngineConfig {
+            max_duration_seconds: cap,
+            ..EngineConfig::default()
+        };
+        let (_, step) = Harness::start_with(def, json!({}), SEED, config);
+        step.effects.into_iter().find_map(|e| match e {
+            Effect::StartTimer { due, .. } => Some(due),
+            _ => None,
+        })
+    };
+    assert_eq!(capped(Some(600), Some(300)), Some(at(300)));
+    assert_eq!(capped(Some(60), Some(300)), Some(at(60)));
+    assert_eq!(capped(None, Some(300)), Some(at(300)));
+    assert_eq!(capped(Some(60), None), Some(at(60)));
+    assert_eq!(capped(None, None), None);
+}
+
+#[test]
 fn without_recorded_history_the_execution_runs_the_same() {
     let config = EngineConfig {
         record_history: false,

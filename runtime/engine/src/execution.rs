@@ -227,6 +227,11 @@ impl Execution {
         self.tasks.len()
     }
 
+    /// Whether the execution still waits for the outcome of `task`.
+    pub fn waits_for_task(&self, task: TaskId) -> bool {
+        self.tasks.contains_key(&task)
+    }
+
     fn apply(&mut self, machine: &StateMachine, event: Event) {
         match event {
             Event::Resume => {}

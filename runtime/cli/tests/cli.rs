@@ -252,3 +252,80 @@ fn a_declined_payment_is_caught_and_compensated() {
         ["reserve-inventory", "charge-payment", "release-inventory"]
     );
 }
+
+/// The order saga example: the balance charge is declined, retried twice with
+/// backoff (virtual time), then the saga compensates in reverse order.
+#[test]
+fn the_order_saga_retries_then_compensates_in_reverse_order() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let def = root.join("examples/order-saga.asl.json");
+    let input = format!(
+        "file://{}",
+        root.join("examples/order-saga.input.json").display()
+    );
+    let out = stepwise(&[
+        "run",
+        def.to_str().unwrap(),
+        "--input",
+        &input,
+        "--modules",
+        guests().to_str().unwrap(),
+        "--fast-timers",
+        "--history",
+    ]);
+    let result = last_line_json(&out);
+    assert_eq!(result["status"], "FAILED", "{result}");
+    assert_eq!(result["error"], "Payment.Declined");
+    assert!(result["cause"].as_str().unwrap().contains("card declined"));
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v.get("type").is_some())
+        .collect();
+    let millis = |e: &Value| {
+        chrono::DateTime::parse_from_rfc3339(e["timestamp"].as_str().unwrap())
+            .unwrap()
+            .timestamp_millis()
+    };
+    let scheduled: Vec<(&str, i64)> = events
+        .iter()
+        .filter(|e| e["type"] == "TaskScheduled")
+        .map(|e| {
+            (
+                e["taskScheduledEventDetails"]["resource"].as_str().unwrap(),
+                millis(e),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = scheduled.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names,
+        [
+            "reserve-inventory",
+            "charge-payment",
+            "charge-payment",
+            "charge-payment",
+            "charge-payment",
+            "refund-payment",
+            "release-inventory"
+        ]
+    );
+    // Retry: IntervalSeconds 2, BackoffRate 3: the attempts are 2 s then 6 s apart.
+    assert_eq!(scheduled[3].1 - scheduled[2].1, 2000);
+    assert_eq!(scheduled[4].1 - scheduled[3].1, 6000);
+    let outputs: Vec<Value> = events
+        .iter()
+        .filter(|e| e["type"] == "TaskSucceeded")
+        .map(|e| {
+            serde_json::from_str(e["taskSucceededEventDetails"]["output"].as_str().unwrap())
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(outputs[1]["status"], "CHARGED");
+    assert_eq!(outputs[2]["status"], "REFUNDED");
+    assert_eq!(outputs[2]["paymentId"], "pay-o-1001");
+    assert_eq!(outputs[3]["status"], "RELEASED");
+    let failures = events.iter().filter(|e| e["type"] == "TaskFailed").count();
+    assert_eq!(failures, 3);
+    assert_eq!(events.last().unwrap()["type"], "ExecutionFailed");
+}

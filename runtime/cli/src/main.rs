@@ -5,12 +5,15 @@
 //! - [`validate_cmd`]: `stepwise validate FILE`.
 //! - [`run_cmd`]: `stepwise run FILE`: one execution in-process, no server.
 //! - [`bench_cmd`]: `stepwise bench WORKLOAD...`: the engine benchmark.
+//! - [`serve`]: `stepwise serve`: the Step Functions API (AWS's JSON protocol),
+//!   module upload and sync invoke on one port, on the driver and a sled store.
 //! - [`local`]: what `run` and `bench` share: ARNs, clocks, loading files.
 //! - [`tasks`]: Task states run by the WASM host (`--modules`, `--module`).
 
 mod bench_cmd;
 mod local;
 mod run_cmd;
+mod serve;
 mod tasks;
 mod validate_cmd;
 
@@ -33,6 +36,8 @@ enum Command {
     Run(run_cmd::Args),
     /// Measure transitions per second on benchmark workloads.
     Bench(bench_cmd::Args),
+    /// Serve the Step Functions API, module upload and sync invoke over HTTP.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate_cmd::main(args),
         Command::Run(args) => run_cmd::main(args),
         Command::Bench(args) => bench_cmd::main(args),
+        Command::Serve(args) => serve::main(args),
     };
     match result {
         Ok(code) => code,

@@ -5,13 +5,12 @@
 use anyhow::{bail, Context, Result};
 use asl::errors::{Failure, TASK_FAILED};
 use engine::effect::TaskRequest;
-use engine::resource::{self, Shape, TaskTarget};
+use engine::resource::{self, TaskTarget};
 use engine::runner::TaskRunner;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-use wasm_host::{Host, HostConfig, Module, ModuleOptions, TaskInvocation};
+use wasm_host::{Host, HostConfig, Module, ModuleOptions};
 
 /// Runs tasks with loaded components.
 pub struct WasmTasks {
@@ -117,52 +116,14 @@ impl TaskRunner for WasmTasks {
             ))
             }
         };
-        let mut invocation =
-            TaskInvocation::new(resource::module_input(shape, &request.input).to_string());
-        invocation.timeout = request.timeout_seconds.map(Duration::from_secs);
-        invocation.heartbeat = request.heartbeat_seconds.map(Duration::from_secs);
-        invocation.execution_name = execution_name;
-        invocation.state_name = request.state_name.clone();
-        invocation.task_token = request.token.clone();
-        let outcome = self.host.invoke(&module, invocation);
-        match outcome {
-            Ok(out) => {
-                for line in &out.logs {
-                    eprintln!(
-                        "[{}] {:?}: {}",
-                        request.state_name, line.level, line.message
-                    );
-                }
-                let value: Value = serde_json::from_str(&out.output).map_err(|e| {
-                    Failure::new(TASK_FAILED, format!("the task's output is not JSON: {e}"))
-                })?;
-                Ok(resource::task_result(shape, value))
-            }
-            Err(failure) => Err(lambda_error(
-                shape,
-                &request.resource,
-                Failure::new(failure.error, failure.cause),
-            )),
-        }
+        driver::tasks::invoke(
+            &self.host,
+            &module,
+            shape,
+            request,
+            &execution_name,
+            None,
+            true,
+        )
     }
-}
-
-/// Lambda-shaped resources fail the way Lambda does: a function's own error keeps
-/// its name with Lambda's JSON cause; a crash is `Lambda.Unknown`.
-fn lambda_error(shape: Shape, resource: &str, failure: Failure) -> Failure {
-    let lambda = shape == Shape::LambdaInvoke || resource.starts_with("arn:aws:lambda:");
-    if !lambda || failure.error.starts_with("States.") && failure.error != TASK_FAILED {
-        return failure;
-    }
-    if failure.error == TASK_FAILED {
-        return Failure::new(
-            "Lambda.Unknown",
-            format!(
-                "The cause could not be determined because Lambda did not return an error type. {}",
-                failure.cause
-            ),
-        );
-    }
-    let cause = json!({"errorMessage": failure.cause, "errorType": failure.error, "trace": []});
-    Failure::new(failure.error, cause.to_string())
 }

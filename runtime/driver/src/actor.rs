@@ -336,9 +336,24 @@ impl Actor {
     /// Runs a task the engine asked for (modules on a blocking thread).
     pub(crate) fn start_task(&mut self, request: TaskRequest) {
         let token_wait = request.token.is_some();
+        let express = matches!(self.commit, Commit::Memory { .. });
         let module = match classify(&request) {
-            Work::Module { .. } => true,
-            Work::Activity { .. } | Work::TokenOnly => false,
+            Work::Module { .. } if !(express && token_wait) => true,
+            Work::Module { .. } | Work::Activity { .. } | Work::TokenOnly if express => {
+                // Nothing outside could answer: fail now rather than at the deadline.
+                let why = format!(
+                    "State '{}' waits for a task token or an activity worker, which an Express execution cannot do",
+                    request.state_name
+                );
+                let _ = self.tx.send(Msg::TaskDone {
+                    task: request.id,
+                    started: Utc::now(),
+                    outcome: Err(Failure::new(TASK_FAILED, why)),
+                    token_wait: false,
+                });
+                return;
+            }
+            Work::Module { .. } | Work::Activity { .. } | Work::TokenOnly => false,
             Work::Unsupported(why) => {
                 let _ = self.tx.send(Msg::TaskDone {
                     task: request.id,

@@ -351,6 +351,10 @@ impl Driver {
             ..ExecutionRecord::default()
         };
         shared.stats.started.fetch_add(1, Ordering::Relaxed);
+        shared
+            .stats
+            .transitions
+            .fetch_add(execution.transitions, Ordering::Relaxed);
         shared.stats.active.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::unbounded_channel();
         let mut actor = Actor {
@@ -409,6 +413,17 @@ impl Driver {
             .store
             .get_execution(arn)?
             .ok_or_else(|| DriverError::ExecutionDoesNotExist(arn.to_string()))
+    }
+
+    /// The definition a stored execution runs (DescribeStateMachineForExecution):
+    /// the one it started with, whatever updates its machine had since.
+    pub fn definition_of(&self, arn: &str) -> Result<String, DriverError> {
+        let record = self
+            .shared
+            .store
+            .get_execution(arn)?
+            .ok_or_else(|| DriverError::ExecutionDoesNotExist(arn.to_string()))?;
+        Ok(Snapshot::decode(&record.snapshot, arn)?.definition)
     }
 
     /// Feeds `event` to a stored execution and waits until its transition is

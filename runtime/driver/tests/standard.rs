@@ -313,3 +313,42 @@ async fn module_tasks_run_on_the_wasm_host() {
     assert_eq!(outcome.error.as_deref(), Some("States.TaskFailed"));
     assert!(outcome.cause.unwrap().contains("No module named 'nothing'"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_express_run_cannot_wait_for_a_token_and_fails_at_once() {
+    let dir = temp();
+    let driver = open(dir.path());
+    let def = json!({
+        "StartAt": "Ask",
+        "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}}
+    });
+    let outcome = driver
+        .run_express(
+            request(&def, "x", json!({})),
+            driver.express_arn("m", "x", "1"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.error.as_deref(), Some("States.TaskFailed"));
+    assert!(outcome.cause.unwrap().contains("Express"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_execution_keeps_the_definition_it_started_with() {
+    let dir = temp();
+    let driver = open(dir.path());
+    let def =
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}});
+    let record = driver
+        .start(request(&def, "kept", json!({})))
+        .await
+        .unwrap();
+    assert_eq!(driver.definition_of(&record.arn).unwrap(), def.to_string());
+    assert!(
+        driver
+            .stats()
+            .transitions
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= 1
+    );
+}

@@ -450,14 +450,6 @@ pub fn validate(
     }
 }
 
-/// The definition a stored execution runs: the driver keeps it in the
-/// execution's snapshot (JSON with a `definition` member). The driver has no
-/// accessor for it, so the snapshot is read here; `None` if its shape changed.
-fn snapshot_definition(snapshot: &[u8]) -> Option<String> {
-    let value: Value = serde_json::from_slice(snapshot).ok()?;
-    value.get("definition")?.as_str().map(str::to_owned)
-}
-
 /// DescribeStateMachineForExecution: the definition the execution runs, which
 /// may be older than the machine's current one.
 pub fn describe_for_execution(
@@ -472,7 +464,7 @@ pub fn describe_for_execution(
         .store()
         .get_state_machine(&machine_arn)
         .map_err(store_error)?;
-    let definition = snapshot_definition(&execution.snapshot);
+    let definition = backend.driver.definition_of(&execution.arn).ok();
     let (definition, update_date, revision_id) = match (&machine, definition) {
         (Some(m), d) if d.as_ref().is_none_or(|d| *d == m.definition) => (
             m.definition.clone(),

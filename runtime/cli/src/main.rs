@@ -7,10 +7,14 @@
 //! - [`bench_cmd`]: `stepwise bench WORKLOAD...`: the engine benchmark.
 //! - [`serve`]: `stepwise serve`: the Step Functions API (AWS's JSON protocol),
 //!   module upload and sync invoke on one port, on the driver and a sled store.
+//! - [`client`]: `deploy`, `start`, `invoke`, `describe`, `history`,
+//!   `send-task-success`/`-failure`, `modules upload|list`: commands against a
+//!   running server (`--endpoint-url`, `--json`).
 //! - [`local`]: what `run` and `bench` share: ARNs, clocks, loading files.
 //! - [`tasks`]: Task states run by the WASM host (`--modules`, `--module`).
 
 mod bench_cmd;
+mod client;
 mod local;
 mod run_cmd;
 mod serve;
@@ -26,6 +30,8 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    client: client::Common,
 }
 
 #[derive(Subcommand)]
@@ -38,6 +44,8 @@ enum Command {
     Bench(bench_cmd::Args),
     /// Serve the Step Functions API, module upload and sync invoke over HTTP.
     Serve(serve::Args),
+    #[command(flatten)]
+    Client(client::Command),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +55,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run_cmd::main(args),
         Command::Bench(args) => bench_cmd::main(args),
         Command::Serve(args) => serve::main(args),
+        Command::Client(command) => client::main(cli.client, command),
     };
     match result {
         Ok(code) => code,

@@ -8,6 +8,17 @@
 
 mod http;
 
+/// `println!` that ends the process quietly when standard output is closed
+/// (`stepwise history ARN | head`), instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 use crate::local::parse_input;
 use anyhow::{bail, Context, Result};
 use http::Server;
@@ -164,9 +175,9 @@ pub fn main(common: Common, command: Command) -> Result<ExitCode> {
                 );
             }
             if json {
-                println!("{body}");
+                say!("{body}");
             } else {
-                println!(
+                say!(
                     "module {name} version {} ({} bytes, sha256 {})",
                     body["version"],
                     body["size"],
@@ -179,10 +190,10 @@ pub fn main(common: Common, command: Command) -> Result<ExitCode> {
             let reply = server.route("GET", "/modules", None)?;
             let body: Value = serde_json::from_str(&reply.body).context("GET /modules")?;
             if json {
-                println!("{body}");
+                say!("{body}");
             } else {
                 for module in body["modules"].as_array().into_iter().flatten() {
-                    println!(
+                    say!(
                         "{:<24} version {:<4} {}",
                         module["name"].as_str().unwrap_or(""),
                         module["version"],
@@ -220,9 +231,9 @@ fn deploy(server: &Server, name: &str, file: &Path, kind: &str, json: bool) -> R
         Err(e) => return Err(e),
     };
     if json {
-        println!("{reply}");
+        say!("{reply}");
     } else {
-        println!("{}", reply["stateMachineArn"].as_str().unwrap_or(""));
+        say!("{}", reply["stateMachineArn"].as_str().unwrap_or(""));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -248,9 +259,9 @@ fn start(
         .to_string();
     if !wait {
         if json {
-            println!("{started}");
+            say!("{started}");
         } else {
-            println!("{execution_arn}");
+            say!("{execution_arn}");
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -272,10 +283,10 @@ fn invoke(server: &Server, name: &str, input: &str, json: bool) -> Result<ExitCo
         Some(input.to_string().as_bytes()),
     )?;
     if json || reply.status == 200 {
-        println!("{}", reply.body);
+        say!("{}", reply.body);
     } else {
         let body: Value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
-        println!(
+        say!(
             "HTTP {}: {}: {}",
             reply.status,
             body["error"]
@@ -308,9 +319,9 @@ fn history(server: &Server, arn: &str, json: bool) -> Result<ExitCode> {
         let page = server.call("GetExecutionHistory", &request)?;
         for event in page["events"].as_array().into_iter().flatten() {
             if json {
-                println!("{event}");
+                say!("{event}");
             } else {
-                println!("{}", event_line(event));
+                say!("{}", event_line(event));
             }
         }
         match page["nextToken"].as_str() {
@@ -337,7 +348,8 @@ fn event_line(event: &Value) -> String {
     if let Some(output) = details["output"].as_str() {
         what.push(shorten(output));
     }
-    format!("{:>4}  {kind:<28} {}", event["id"], what.join("  "))
+    let id = event["id"].as_u64().unwrap_or_default();
+    format!("{id:>4}  {kind:<28} {}", what.join("  "))
 }
 
 fn shorten(text: &str) -> String {
@@ -350,16 +362,16 @@ fn shorten(text: &str) -> String {
 
 fn print_execution(execution: &Value, json: bool) -> Result<ExitCode> {
     if json {
-        println!("{execution}");
+        say!("{execution}");
     } else {
-        println!(
+        say!(
             "execution {}",
             execution["executionArn"].as_str().unwrap_or("")
         );
-        println!("status    {}", execution["status"].as_str().unwrap_or(""));
+        say!("status    {}", execution["status"].as_str().unwrap_or(""));
         for key in ["input", "output", "error", "cause"] {
             if let Some(text) = execution[key].as_str() {
-                println!("{key:<9} {text}");
+                say!("{key:<9} {text}");
             }
         }
     }
@@ -374,9 +386,9 @@ fn print_execution(execution: &Value, json: bool) -> Result<ExitCode> {
 
 fn done(reply: &Value, json: bool, what: &str) -> Result<ExitCode> {
     if json {
-        println!("{reply}");
+        say!("{reply}");
     } else {
-        println!("{what}");
+        say!("{what}");
     }
     Ok(ExitCode::SUCCESS)
 }

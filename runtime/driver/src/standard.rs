@@ -370,11 +370,35 @@ impl Driver {
             in_flight: HashMap::new(),
             tx,
         };
+        // The actor is registered before its first commit: a timer of that
+        // step can be seen in the store (and fired) before the commit returns,
+        // and its event must queue here rather than load a half-started
+        // execution.
+        {
+            let mut actors = shared.lock_actors();
+            if actors.contains_key(&arn) {
+                drop(actors);
+                shared.stats.active.fetch_sub(1, Ordering::Relaxed);
+                let existing = shared
+                    .store
+                    .get_execution(&arn)?
+                    .ok_or_else(|| DriverError::ExecutionDoesNotExist(arn.clone()))?;
+                return idempotent(existing, &actor.record().input, &arn);
+            }
+            actors.insert(arn.clone(), actor.tx.clone());
+        }
+        let forget = |shared: &Shared, tx: &mpsc::UnboundedSender<Msg>| {
+            let mut actors = shared.lock_actors();
+            if actors.get(&arn).is_some_and(|t| t.same_channel(tx)) {
+                actors.remove(&arn);
+            }
+        };
         // The first step is committed like any other, from seq 0 onto no
         // record: the store creates the execution with it in one write.
         let effects = match actor.commit_step(step, &[]).await {
             Ok(effects) => effects,
             Err(e) => {
+                forget(shared, &actor.tx);
                 shared.stats.active.fetch_sub(1, Ordering::Relaxed);
                 return match e {
                     DriverError::Store(StoreError::Conflict { .. }) => {
@@ -390,11 +414,11 @@ impl Driver {
         };
         let record = actor.record().clone();
         if actor.snapshot.execution.is_finished() {
+            forget(shared, &actor.tx);
             shared.stats.finished(actor.snapshot.execution.status);
             shared.stats.active.fetch_sub(1, Ordering::Relaxed);
             return Ok(record);
         }
-        shared.lock_actors().insert(arn, actor.tx.clone());
         actor.perform(effects);
         tokio::spawn(actor.run(rx));
         Ok(record)

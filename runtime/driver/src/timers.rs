@@ -17,7 +17,7 @@ const MAX_SLEEP: Duration = Duration::from_secs(1);
 const BATCH: usize = 1024;
 /// A fired timer still in the store this long after it was delivered is
 /// delivered again (its execution's actor may have failed to commit).
-const REDELIVER_AFTER: Duration = Duration::from_secs(30);
+const REDELIVER_AFTER: Duration = Duration::from_secs(5);
 
 /// Fires due timers: each becomes a `TimerFired` event for its execution,
 /// whose next transition removes it from the store.

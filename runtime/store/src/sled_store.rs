@@ -39,6 +39,10 @@ use crate::keys::{self, KeyRange};
 use crate::kv::{Kv, Staged, TreeId, Txn, Visit, Write};
 use crate::redo;
 
+/// sled's page cache. Its default (1 GiB) lets a busy server's memory grow by
+/// that much; records are small and read back rarely, so 64 MiB is plenty.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// How many locks transactions are spread over (by a hash of their scope).
 const LOCK_STRIPES: usize = 256;
 
@@ -67,7 +71,7 @@ impl SledStore {
     /// Opens (or creates) the store in directory `path`, recovering what the
     /// last process flushed.
     pub fn open(path: impl AsRef<Path>) -> Result<SledStore> {
-        Self::with_config(sled::Config::new().path(path))
+        Self::with_config(sled::Config::new().path(path).cache_capacity(CACHE_BYTES))
     }
 
     /// A store in a temporary directory (in `/dev/shm` on Linux: for tests),

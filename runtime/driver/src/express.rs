@@ -3,15 +3,15 @@
 //! synchronous (the caller waits for the outcome) or asynchronous.
 
 use chrono::{DateTime, Utc};
-use engine::{EngineConfig, Execution, ExecutionInfo, Status};
+use engine::{Execution, Status};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::actor::{random_seed, Actor, Commit};
+use crate::actor::{Actor, Commit};
 use crate::error::DriverError;
 use crate::snapshot::Snapshot;
-use crate::standard::{now_millis, Driver, StartRequest};
+use crate::standard::{Driver, StartRequest};
 
 /// How an Express execution ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,41 +79,12 @@ impl Driver {
 
     fn launch_express(
         &self,
-        request: StartRequest,
+        mut request: StartRequest,
         execution_arn: String,
         done: Option<oneshot::Sender<ExpressOutcome>>,
     ) -> Result<(), DriverError> {
         let shared = &self.shared;
-        let active = shared.stats.active.load(Ordering::Relaxed);
-        if active as usize >= shared.config.max_active_executions {
-            return Err(DriverError::Throttled(format!(
-                "{active} executions are running tasks; try again later"
-            )));
-        }
-        let machine = shared.machines.get(&request.definition)?;
-        let now = now_millis();
-        let info = ExecutionInfo {
-            execution_arn: execution_arn.clone(),
-            name: request.name,
-            state_machine_arn: request.state_machine_arn,
-            state_machine_name: request.state_machine_name,
-            role_arn: request.role_arn,
-            start_time: now,
-            input: request.input,
-            redrive_count: 0,
-            express: true,
-        };
-        let config = EngineConfig {
-            record_history: false,
-            max_duration_seconds: Some(shared.config.express_max_duration.as_secs()),
-            ..EngineConfig::default()
-        };
-        let (execution, step) = Execution::start(&machine, info, config, random_seed(), now);
-        shared.stats.started.fetch_add(1, Ordering::Relaxed);
-        shared
-            .stats
-            .transitions
-            .fetch_add(execution.transitions, Ordering::Relaxed);
+        let (machine, execution, step) = shared.begin(&mut request, &execution_arn, true)?;
         if execution.is_finished() {
             shared.stats.finished(execution.status);
             if let Some(done) = done {

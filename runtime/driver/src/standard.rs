@@ -1,8 +1,9 @@
 //! The [`Driver`]: starting, stopping, feeding and resuming Standard
 //! executions, and what every actor shares.
 
+use asl::model::StateMachine;
 use chrono::{DateTime, TimeZone, Utc};
-use engine::{EngineConfig, Event, Execution, ExecutionInfo};
+use engine::{EngineConfig, Event, Execution, ExecutionInfo, Step};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -171,6 +172,52 @@ impl Shared {
         Ok(Some((actor, rx)))
     }
 
+    /// Starts the engine on a new execution (Standard or Express), refusing it
+    /// with `Throttled` when too many executions are active; takes the
+    /// request's input and counts the start and its first transitions.
+    pub(crate) fn begin(
+        &self,
+        request: &mut StartRequest,
+        arn: &str,
+        express: bool,
+    ) -> Result<(Arc<StateMachine>, Execution, Step), DriverError> {
+        let active = self.stats.active.load(Ordering::Relaxed);
+        if active as usize >= self.config.max_active_executions {
+            return Err(DriverError::Throttled(format!(
+                "{active} executions are running tasks; try again later"
+            )));
+        }
+        let machine = self.machines.get(&request.definition)?;
+        let now = now_millis();
+        let info = ExecutionInfo {
+            execution_arn: arn.to_string(),
+            name: request.name.clone(),
+            state_machine_arn: request.state_machine_arn.clone(),
+            state_machine_name: request.state_machine_name.clone(),
+            role_arn: request.role_arn.clone(),
+            start_time: now,
+            input: std::mem::take(&mut request.input),
+            redrive_count: 0,
+            express,
+        };
+        let longest = if express {
+            self.config.express_max_duration
+        } else {
+            self.config.standard_max_duration
+        };
+        let config = EngineConfig {
+            record_history: !express,
+            max_duration_seconds: Some(longest.as_secs()),
+            ..EngineConfig::default()
+        };
+        let (execution, step) = Execution::start(&machine, info, config, random_seed(), now);
+        self.stats.started.fetch_add(1, Ordering::Relaxed);
+        self.stats
+            .transitions
+            .fetch_add(execution.transitions, Ordering::Relaxed);
+        Ok((machine, execution, step))
+    }
+
     /// Loads an execution again after its actor failed to commit (a store
     /// error): its tasks run again.
     pub(crate) fn resume_later(self: &Arc<Self>, id: String) {
@@ -307,37 +354,14 @@ impl Driver {
     /// Starts a Standard execution; returns once its start is durable. The
     /// same name and input as a running execution return that execution (AWS's
     /// idempotency); otherwise a used name is `ExecutionAlreadyExists`.
-    pub async fn start(&self, request: StartRequest) -> Result<ExecutionRecord, DriverError> {
+    pub async fn start(&self, mut request: StartRequest) -> Result<ExecutionRecord, DriverError> {
         let shared = &self.shared;
         let arn = self.execution_arn(&request.state_machine_name, &request.name);
         if let Some(existing) = shared.store.get_execution(&arn)? {
             return idempotent(existing, &request.input_text, &arn);
         }
-        let active = shared.stats.active.load(Ordering::Relaxed);
-        if active as usize >= shared.config.max_active_executions {
-            return Err(DriverError::Throttled(format!(
-                "{active} executions are running tasks; try again later"
-            )));
-        }
-        let machine = shared.machines.get(&request.definition)?;
-        let now = now_millis();
-        let info = ExecutionInfo {
-            execution_arn: arn.clone(),
-            name: request.name.clone(),
-            state_machine_arn: request.state_machine_arn.clone(),
-            state_machine_name: request.state_machine_name.clone(),
-            role_arn: request.role_arn.clone(),
-            start_time: now,
-            input: request.input,
-            redrive_count: 0,
-            express: false,
-        };
-        let config = EngineConfig {
-            record_history: true,
-            max_duration_seconds: Some(shared.config.standard_max_duration.as_secs()),
-            ..EngineConfig::default()
-        };
-        let (execution, step) = Execution::start(&machine, info, config, random_seed(), now);
+        let (machine, execution, step) = shared.begin(&mut request, &arn, false)?;
+        let now = execution.info.start_time;
         let record = ExecutionRecord {
             id: arn.clone(),
             arn: arn.clone(),
@@ -350,11 +374,6 @@ impl Driver {
             trace_header: request.trace_header,
             ..ExecutionRecord::default()
         };
-        shared.stats.started.fetch_add(1, Ordering::Relaxed);
-        shared
-            .stats
-            .transitions
-            .fetch_add(execution.transitions, Ordering::Relaxed);
         shared.stats.active.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::unbounded_channel();
         let mut actor = Actor {
@@ -486,7 +505,7 @@ fn idempotent(
 }
 
 /// Now, to the millisecond (what the store keeps).
-pub(crate) fn now_millis() -> DateTime<Utc> {
+fn now_millis() -> DateTime<Utc> {
     let ms = Utc::now().timestamp_millis();
     Utc.timestamp_millis_opt(ms)
         .single()

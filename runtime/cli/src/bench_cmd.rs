@@ -33,9 +33,10 @@ pub struct Args {
     /// Record history events as a Standard execution does (default: none, as Express).
     #[arg(long)]
     history: bool,
-    /// Write the results as JSON here.
-    #[arg(long)]
-    json: Option<PathBuf>,
+    /// Write the results as JSON here (not `--json`: that is the client
+    /// commands' global flag).
+    #[arg(long = "json-out", value_name = "FILE")]
+    json_out: Option<PathBuf>,
     /// Measure one workload in this process (used internally).
     #[arg(long, hide = true)]
     single: bool,
@@ -104,7 +105,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
         }
         results.push(result);
     }
-    if let Some(path) = &args.json {
+    if let Some(path) = &args.json_out {
         std::fs::write(path, serde_json::to_string_pretty(&results)?)?;
     }
     let failed = results.iter().any(|r| r.get("error").is_some());

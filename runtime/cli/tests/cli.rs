@@ -329,3 +329,36 @@ fn the_order_saga_retries_then_compensates_in_reverse_order() {
     assert_eq!(failures, 3);
     assert_eq!(events.last().unwrap()["type"], "ExecutionFailed");
 }
+
+#[test]
+fn bench_measures_task_chain_workloads_and_writes_json() {
+    let workload = temp_file(
+        "chain3.json",
+        r#"{"name":"chain-3","input":{"orderId":"o-1"},"expected_output":{"orderId":"o-1","hops":3},"expected_states_entered":3,
+            "definition":{"StartAt":"A","States":{
+            "A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:bench-add-field","Next":"B"},
+            "B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:bench-add-field","Next":"C"},
+            "C":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:bench-add-field","End":true}}}}"#,
+    );
+    let results = workload.with_file_name("chain3-results.json");
+    for warm in ["0", "2"] {
+        let out = stepwise(&[
+            "bench",
+            workload.to_str().unwrap(),
+            "--n",
+            "2",
+            "--modules",
+            guests().to_str().unwrap(),
+            "--warm-instances",
+            warm,
+            "--json-out",
+            results.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{out:?}");
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
+        assert_eq!(written[0]["workload"], "chain-3", "{written}");
+        assert_eq!(written[0]["runs"], 2, "{written}");
+        assert!(written[0].get("error").is_none(), "{written}");
+    }
+}

@@ -317,7 +317,7 @@ def callback(endpoint):
     assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"approved": True}, d
     check_gap_free(history(sfn, ex))
     # The token is spent; a made-up one is not a token at all.
-    expect_error("TaskDoesNotExist", sfn.send_task_success, taskToken=token, output="{}")
+    expect_error("TaskTimedOut", sfn.send_task_success, taskToken=token, output="{}")
     expect_error("InvalidToken", sfn.send_task_success, taskToken="bogus", output="{}")
     expect_error("InvalidToken", sfn.send_task_heartbeat, taskToken="bogus")
     expect_error("InvalidOutput", sfn.send_task_success, taskToken=token, output="{")
@@ -362,8 +362,29 @@ def activity(endpoint):
     d = wait_status(sfn, ex)
     assert d["status"] == "SUCCEEDED", d
     assert json.loads(d["output"]) == {"doc": 7, "review": {"ok": 1}}, d
+    events = history(sfn, ex)
+    types = [e["type"] for e in events]
+    assert types == ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled",
+                     "ActivityStarted", "ActivitySucceeded", "TaskStateExited",
+                     "ExecutionSucceeded"], types
+    assert events[2]["activityScheduledEventDetails"]["resource"] == act_arn, events[2]
+    assert json.loads(events[2]["activityScheduledEventDetails"]["input"]) == {"doc": 7}
+    assert events[3]["activityStartedEventDetails"] == {"workerName": "w1"}, events[3]
+    assert json.loads(events[4]["activitySucceededEventDetails"]["output"]) == {"ok": 1}
+
+    # A worker that answers after TimeoutSeconds: the execution records
+    # ActivityTimedOut and fails; the late answer gets TaskTimedOut.
+    arn = create(sfn, "slow-activity", {"StartAt": "Review", "States": {"Review": {
+        "Type": "Task", "Resource": act_arn, "TimeoutSeconds": 1, "End": True}}})
+    ex = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
+    task = sfn.get_activity_task(activityArn=act_arn, workerName="slow")
+    assert task.get("taskToken"), task
+    d = wait_status(sfn, ex)
+    assert d["status"] == "FAILED" and d["error"] == "States.Timeout", d
     types = [e["type"] for e in history(sfn, ex)]
-    assert "ActivityScheduled" in types or "TaskScheduled" in types, types
+    assert types == ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled",
+                     "ActivityStarted", "ActivityTimedOut", "ExecutionFailed"], types
+    expect_error("TaskTimedOut", sfn.send_task_success, taskToken=task["taskToken"], output="{}")
 
     missing = act_arn + "-nope"
     expect_error("ActivityDoesNotExist", sfn.get_activity_task, activityArn=missing)

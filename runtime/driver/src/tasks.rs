@@ -46,7 +46,7 @@ pub enum Work<'a> {
 
 /// What `request` asks for.
 pub fn classify(request: &TaskRequest) -> Work<'_> {
-    if is_activity(&request.resource) {
+    if resource::is_activity(&request.resource) {
         return Work::Activity {
             arn: &request.resource,
         };
@@ -69,12 +69,6 @@ pub fn classify(request: &TaskRequest) -> Work<'_> {
             request.state_name
         )),
     }
-}
-
-/// `arn:aws:states:<region>:<account>:activity:<name>`.
-fn is_activity(resource: &str) -> bool {
-    let fields: Vec<&str> = resource.split(':').collect();
-    fields.len() == 7 && fields[0] == "arn" && fields[2] == "states" && fields[5] == "activity"
 }
 
 /// Runs `module` on `request` on this thread (blocking), with the input and

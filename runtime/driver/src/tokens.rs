@@ -60,12 +60,14 @@ impl Driver {
     }
 
     /// GetActivityTask: the oldest task queued for `activity_arn`, waiting up
-    /// to the configured poll time (60 s) for one; `None` if none came.
+    /// to the configured poll time (60 s) for one; `None` if none came. The
+    /// execution records ActivityStarted with `worker_name`.
     pub async fn get_activity_task(
         &self,
         activity_arn: &str,
+        worker_name: Option<&str>,
     ) -> Result<Option<ActivityTask>, DriverError> {
-        self.poll_activity(activity_arn, self.shared.config.activity_poll)
+        self.poll_activity(activity_arn, worker_name, self.shared.config.activity_poll)
             .await
     }
 
@@ -73,6 +75,7 @@ impl Driver {
     pub async fn poll_activity(
         &self,
         activity_arn: &str,
+        worker_name: Option<&str>,
         wait: Duration,
     ) -> Result<Option<ActivityTask>, DriverError> {
         let deadline = Instant::now() + wait;
@@ -84,7 +87,10 @@ impl Driver {
                     let _ = self.shared.deliver(
                         &record.execution_id,
                         crate::actor::Msg::Event {
-                            event: Event::TaskStarted { task: record.task },
+                            event: Event::ActivityStarted {
+                                task: record.task,
+                                worker_name: worker_name.map(str::to_string),
+                            },
                             reply: None,
                         },
                     );

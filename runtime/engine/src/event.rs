@@ -16,6 +16,14 @@ pub enum Event {
         /// The task.
         task: TaskId,
     },
+    /// An activity worker took the task with GetActivityTask
+    /// (ActivityStarted in the history, with the worker's name).
+    ActivityStarted {
+        /// The task.
+        task: TaskId,
+        /// The `workerName` the worker gave, if any.
+        worker_name: Option<String>,
+    },
     /// A task returned its output.
     TaskSucceeded {
         /// The task.

@@ -86,6 +86,18 @@ pub fn resolve<'a>(resource: &'a str, input: &'a Value) -> TaskTarget<'a> {
     }
 }
 
+/// Whether `resource` is an activity,
+/// `arn:aws:states:<region>:<account>:activity:<name>`: its task is queued for
+/// a worker's GetActivityTask and recorded as `Activity*` history events.
+pub fn is_activity(resource: &str) -> bool {
+    let mut fields = resource.split(':');
+    fields.next() == Some("arn")
+        && fields.nth(1) == Some("states")
+        && fields.nth(2) == Some("activity")
+        && fields.next().is_some_and(|name| !name.is_empty())
+        && fields.next().is_none()
+}
+
 /// A function name from a plain name or a Lambda function ARN, with its qualifier.
 fn lambda_function(text: &str) -> Option<(&str, Option<&str>)> {
     if !text.starts_with("arn:") {
@@ -130,6 +142,26 @@ pub fn task_result(shape: Shape, output: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn activities_are_recognised() {
+        assert!(is_activity(
+            "arn:aws:states:us-east-1:123456789012:activity:approve"
+        ));
+        assert!(!is_activity(
+            "arn:aws:states:us-east-1:123456789012:activity:"
+        ));
+        assert!(!is_activity(
+            "arn:aws:states:us-east-1:123456789012:activity:a:b"
+        ));
+        assert!(!is_activity(
+            "arn:aws:states:us-east-1:123456789012:stateMachine:a"
+        ));
+        assert!(!is_activity(
+            "arn:aws:lambda:us-east-1:123456789012:activity:a"
+        ));
+        assert!(!is_activity("wasm:activity"));
+    }
 
     fn module<'a>(name: &'a str, version: Option<&'a str>, shape: Shape) -> TaskTarget<'a> {
         TaskTarget::Module {

@@ -34,10 +34,11 @@ pub fn driver_error(err: DriverError) -> ApiError {
         DriverError::InvalidToken(_) => {
             ApiError::new(ErrorCode::InvalidToken, "Invalid Token: 'Invalid token'")
         }
+        // AWS answers a well-formed token of a closed task (finished, timed
+        // out, or its execution ended) with TaskTimedOut.
         DriverError::TaskDoesNotExist => ApiError::new(
-            ErrorCode::TaskDoesNotExist,
-            "Task Does Not Exist: the task of this token is no longer waiting (it finished, \
-             timed out, or its execution ended)",
+            ErrorCode::TaskTimedOut,
+            "Task Timed Out: 'Provided task does not exist anymore'",
         ),
         DriverError::Throttled(why) => ApiError::new(
             ErrorCode::ThrottlingException,
@@ -110,10 +111,7 @@ mod tests {
             code(DriverError::InvalidToken("x".into())),
             ErrorCode::InvalidToken
         );
-        assert_eq!(
-            code(DriverError::TaskDoesNotExist),
-            ErrorCode::TaskDoesNotExist
-        );
+        assert_eq!(code(DriverError::TaskDoesNotExist), ErrorCode::TaskTimedOut);
         assert_eq!(
             code(DriverError::Throttled("busy".into())),
             ErrorCode::ThrottlingException

@@ -171,7 +171,7 @@ pub async fn get_activity_task(
     let record = activity(backend, &request.activity_arn)?;
     let task = backend
         .driver
-        .get_activity_task(&record.arn)
+        .get_activity_task(&record.arn, request.worker_name.as_deref())
         .await
         .map_err(driver_error)?;
     Ok(match task {

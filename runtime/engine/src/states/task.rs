@@ -1,5 +1,8 @@
 //! `Task`: hands the work to the caller as an effect, with its timeout and
-//! heartbeat as timers, and takes the outcome back as an event.
+//! heartbeat as timers, and takes the outcome back as an event. An activity
+//! resource is recorded as `Activity*` events (ActivityScheduled with the
+//! activity ARN, ActivityStarted with the worker's name, ...), any other as
+//! `Task*` events, as AWS does.
 
 use crate::effect::{Effect, TaskRequest};
 use crate::event::{Event, TaskId};
@@ -12,7 +15,7 @@ use asl::model::{SecondsSpec, State, StateKind, StateMachine, TaskSpec};
 use asl::random::Entropy;
 use serde_json::{json, Value};
 
-use crate::resource::WAIT_FOR_TASK_TOKEN;
+use crate::resource::{is_activity, WAIT_FOR_TASK_TOKEN};
 
 /// Splits a Resource into the `resourceType` and `resource` AWS writes in history:
 /// `arn:aws:states:::lambda:invoke` gives (`lambda`, `invoke`); a Lambda function ARN
@@ -78,16 +81,26 @@ impl Execution {
             )
         };
         let task = self.new_id();
+        let activity = is_activity(&spec.resource);
         let details = self.config.record_history.then(|| {
-            let region = self
-                .info
-                .state_machine_arn
-                .split(':')
-                .nth(3)
-                .unwrap_or("us-east-1");
-            let mut d = resource_details(&spec.resource);
-            d["region"] = json!(region);
-            d["parameters"] = json!(self.data_text(&input));
+            let mut d = if activity {
+                json!({
+                    "resource": spec.resource,
+                    "input": self.data_text(&input),
+                    "inputDetails": {"truncated": false},
+                })
+            } else {
+                let region = self
+                    .info
+                    .state_machine_arn
+                    .split(':')
+                    .nth(3)
+                    .unwrap_or("us-east-1");
+                let mut d = resource_details(&spec.resource);
+                d["region"] = json!(region);
+                d["parameters"] = json!(self.data_text(&input));
+                d
+            };
             if let Some(t) = timeout {
                 d["timeoutInSeconds"] = json!(t);
             }
@@ -96,7 +109,12 @@ impl Execution {
             }
             d
         });
-        self.record(tid, EventType::TaskScheduled, details);
+        let scheduled = if activity {
+            EventType::ActivityScheduled
+        } else {
+            EventType::TaskScheduled
+        };
+        self.record(tid, scheduled, details);
         let attempt = self.thread(tid).retry_count;
         self.out.effects.push(Effect::RunTask(TaskRequest {
             id: task,
@@ -151,6 +169,7 @@ impl Execution {
     pub(crate) fn task_event(&mut self, machine: &StateMachine, event: Event) {
         let task = match &event {
             Event::TaskStarted { task }
+            | Event::ActivityStarted { task, .. }
             | Event::TaskSucceeded { task, .. }
             | Event::TaskFailed { task, .. }
             | Event::TaskHeartbeat { task } => *task,
@@ -167,10 +186,27 @@ impl Execution {
         };
         let wait = *wait;
         let resource = task_resource(machine, thread);
+        let activity = is_activity(resource);
         match event {
-            Event::TaskStarted { .. } if !wait.started => {
-                let details = self.history_details(resource, |_| {});
-                self.record(tid, EventType::TaskStarted, details);
+            Event::TaskStarted { .. } | Event::ActivityStarted { .. } if !wait.started => {
+                let (event_type, details) = if activity {
+                    let worker = match event {
+                        Event::ActivityStarted { worker_name, .. } => worker_name,
+                        _ => None,
+                    };
+                    let details = self
+                        .config
+                        .record_history
+                        .then(|| worker.map(|w| json!({ "workerName": w })))
+                        .flatten();
+                    (EventType::ActivityStarted, details)
+                } else {
+                    (
+                        EventType::TaskStarted,
+                        self.history_details(resource, |_| {}),
+                    )
+                };
+                self.record(tid, event_type, details);
                 if let Some(Phase::Task(w)) = self.thread_mut(tid).map(|t| &mut t.phase) {
                     w.started = true;
                 }
@@ -190,7 +226,12 @@ impl Execution {
                     d["output"] = json!(self.data_text(&output));
                     d["outputDetails"] = json!({"truncated": false});
                 });
-                self.record(tid, EventType::TaskSucceeded, details);
+                let succeeded = if activity {
+                    EventType::ActivitySucceeded
+                } else {
+                    EventType::TaskSucceeded
+                };
+                self.record(tid, succeeded, details);
                 let phase = if asl::size::within(&output, self.config.max_payload_bytes) {
                     Phase::Completed(output)
                 } else {
@@ -211,7 +252,12 @@ impl Execution {
                     d["error"] = json!(error);
                     d["cause"] = json!(cause);
                 });
-                self.record(tid, EventType::TaskFailed, details);
+                let failed = if activity {
+                    EventType::ActivityFailed
+                } else {
+                    EventType::TaskFailed
+                };
+                self.record(tid, failed, details);
                 self.thread_mut_expect(tid).phase = Phase::Failed(Failure::new(error, cause));
                 self.ready.push_back(tid);
             }
@@ -245,16 +291,26 @@ impl Execution {
             d["error"] = json!(error);
             d["cause"] = json!("");
         });
-        self.record(tid, EventType::TaskTimedOut, details);
+        let timed_out = if is_activity(resource) {
+            EventType::ActivityTimedOut
+        } else {
+            EventType::TaskTimedOut
+        };
+        self.record(tid, timed_out, details);
         self.thread_mut_expect(tid).phase = Phase::Failed(Failure::new(error, ""));
         self.ready.push_back(tid);
     }
 
     /// A Task event's details (`resourceType`, `resource`, then what `more`
-    /// adds), built only when history is recorded.
+    /// adds; activity events carry only what `more` adds), built only when
+    /// history is recorded.
     fn history_details(&self, resource: &str, more: impl FnOnce(&mut Value)) -> Option<Value> {
         self.config.record_history.then(|| {
-            let mut details = resource_details(resource);
+            let mut details = if is_activity(resource) {
+                json!({})
+            } else {
+                resource_details(resource)
+            };
             more(&mut details);
             details
         })

@@ -486,6 +486,17 @@ def modules(endpoint, guests):
     status, _, body = http(endpoint, "POST", "/invoke/nope", b"{}")
     assert status == 404 and json.loads(body)["error"] == "StateMachineDoesNotExist", body
 
+    # A running execution that will call the module keeps it from being deleted.
+    waits = create(sfn, "waits-then-adds", {"StartAt": "Wait", "States": {
+        "Wait": {"Type": "Wait", "Seconds": 3600, "Next": "Add"},
+        "Add": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "bench-add-field", "Payload.$": "$"}, "End": True}}})
+    parked = sfn.start_execution(stateMachineArn=waits)["executionArn"]
+    status, _, body = http(endpoint, "DELETE", "/modules/bench-add-field")
+    err = json.loads(body)
+    assert status == 409 and err["__type"] == "ConflictException", (status, body)
+    assert parked in err["message"], err
+    sfn.stop_execution(executionArn=parked)
     status, _, _ = http(endpoint, "DELETE", "/modules/bench-add-field")
     assert status == 204, status
     status, _, _ = http(endpoint, "GET", "/modules/bench-add-field")

@@ -31,12 +31,15 @@
 //! - `timers`: the loop that fires due timers from the store.
 //! - `tokens`: SendTaskSuccess/Failure/Heartbeat and activity polling.
 //! - `stats`: counters for metrics.
+//! - `module_usage`: which running executions may call a module (checked
+//!   before a module is deleted).
 
 mod actor;
 mod config;
 mod error;
 mod express;
 mod machines;
+mod module_usage;
 mod snapshot;
 mod standard;
 mod stats;

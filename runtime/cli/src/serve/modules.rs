@@ -2,7 +2,7 @@
 //! `DELETE /modules/<name>`: uploaded task components, versioned by the store.
 
 use super::backend::ServeBackend;
-use super::errors::{internal, store_error};
+use super::errors::{driver_error, internal, store_error};
 use super::util::{durable, now_ms, timestamp};
 use api::model::*;
 use api::{ApiError, ApiResult, Bytes, ErrorCode};
@@ -78,10 +78,35 @@ pub fn describe(backend: &ServeBackend, name: &str) -> ApiResult<DescribeModuleO
     })
 }
 
-/// Deletes every version of a module. Executions that still use it fail
-/// their next task of it with `States.TaskFailed` (finding them would take a
-/// scan of every running execution, so the delete does not check).
+/// Deletes every version of a module, unless a running Standard execution
+/// may still call it (ConflictException naming a few of them: stop them or
+/// let them finish first).
 pub async fn delete(backend: &ServeBackend, name: &str) -> ApiResult<()> {
+    if backend
+        .store()
+        .latest_module_version(name)
+        .map_err(store_error)?
+        .is_none()
+    {
+        return Err(no_module(name));
+    }
+    let driver = backend.driver.clone();
+    let module = name.to_owned();
+    let users = tokio::task::spawn_blocking(move || driver.executions_using_module(&module, 3))
+        .await
+        .map_err(|e| internal(format!("checking the module's users failed: {e}")))?
+        .map_err(driver_error)?;
+    if !users.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::ConflictException,
+            format!(
+                "Module '{name}' is in use: running executions may still call it ({}{}); \
+                 stop them or wait until they finish",
+                users.join(", "),
+                if users.len() == 3 { ", ..." } else { "" }
+            ),
+        ));
+    }
     match backend.store().delete_module(name) {
         Ok(ticket) => durable(ticket).await?,
         Err(StoreError::NotFound(_)) => return Err(no_module(name)),

@@ -1,0 +1,204 @@
+//! Which running executions may call a module: what `DELETE /modules/<name>`
+//! checks so that a module is not removed under an execution that uses it.
+//!
+//! The check reads the definition each running Standard execution runs (the
+//! one it started with, whatever updates its machine had since) and looks at
+//! its Task states' resources as [`engine::resource::resolve`] does. A
+//! `lambda:invoke` task whose `FunctionName` is computed at run time
+//! (`FunctionName.$`, a JSONata expression) may call any module, so it counts
+//! as a use of every module.
+
+use engine::resource::{self, TaskTarget};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+use crate::error::DriverError;
+use crate::standard::Driver;
+
+/// How many running executions are read per store call.
+const BATCH: usize = 1_000;
+
+impl Driver {
+    /// Up to `limit` running Standard executions (ARNs) whose definition may
+    /// call module `name`.
+    pub fn executions_using_module(
+        &self,
+        name: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, DriverError> {
+        // Definitions are shared by many executions: decide once per text.
+        let mut decided: HashMap<String, bool> = HashMap::new();
+        let mut users = Vec::new();
+        let mut after: Option<String> = None;
+        while users.len() < limit {
+            let ids = self
+                .shared
+                .store
+                .running_executions(after.as_deref(), BATCH)?;
+            for id in &ids {
+                let definition = match self.definition_of(id) {
+                    Ok(definition) => definition,
+                    // Finished and purged since it was listed.
+                    Err(DriverError::ExecutionDoesNotExist(_)) => continue,
+                    Err(e) => return Err(e),
+                };
+                let uses = match decided.get(&definition) {
+                    Some(&uses) => uses,
+                    None => {
+                        let uses = definition_may_call(&definition, name);
+                        decided.insert(definition, uses);
+                        uses
+                    }
+                };
+                if uses {
+                    users.push(id.clone());
+                    if users.len() == limit {
+                        break;
+                    }
+                }
+            }
+            if ids.len() < BATCH {
+                break;
+            }
+            after = ids.last().cloned();
+        }
+        Ok(users)
+    }
+}
+
+/// Whether a definition (JSON text) has a Task state that may call module
+/// `name`. A definition that does not parse calls nothing.
+fn definition_may_call(definition: &str, name: &str) -> bool {
+    serde_json::from_str::<Value>(definition).is_ok_and(|d| states_may_call(&d, name))
+}
+
+/// Walks a `States` block and the blocks nested in Parallel branches and Map
+/// processors.
+fn states_may_call(block: &Value, name: &str) -> bool {
+    let Some(states) = block.get("States").and_then(Value::as_object) else {
+        return false;
+    };
+    states.values().any(|state| {
+        let nested = state
+            .get("Branches")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(state.get("Iterator"))
+            .chain(state.get("ItemProcessor"));
+        task_may_call(state, name) || nested.into_iter().any(|b| states_may_call(b, name))
+    })
+}
+
+/// Whether one state is a Task that may call module `name`.
+fn task_may_call(state: &Value, name: &str) -> bool {
+    if state.get("Type").and_then(Value::as_str) != Some("Task") {
+        return false;
+    }
+    let Some(res) = state.get("Resource").and_then(Value::as_str) else {
+        return false;
+    };
+    // `lambda:invoke` names its function in Parameters (JSONPath) or
+    // Arguments (JSONata).
+    let fields = state
+        .get("Parameters")
+        .or_else(|| state.get("Arguments"))
+        .and_then(Value::as_object);
+    let input = match fields {
+        Some(f) if f.contains_key("FunctionName.$") => return invoke(res),
+        Some(f) => match f.get("FunctionName") {
+            Some(Value::String(s)) if s.starts_with("{%") => return invoke(res),
+            Some(function) => json!({ "FunctionName": function }),
+            None => Value::Null,
+        },
+        None => Value::Null,
+    };
+    matches!(resource::resolve(res, &input), TaskTarget::Module { name: n, .. } if n == name)
+}
+
+/// A `lambda:invoke` resource (with or without `.waitForTaskToken`): with a
+/// computed FunctionName it may call any module.
+fn invoke(resource: &str) -> bool {
+    resource
+        .strip_suffix(resource::WAIT_FOR_TASK_TOKEN)
+        .unwrap_or(resource)
+        == "arn:aws:states:::lambda:invoke"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(fields: Value) -> String {
+        let mut state = json!({"Type": "Task", "End": true});
+        state
+            .as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        json!({"StartAt": "T", "States": {"T": state}}).to_string()
+    }
+
+    #[test]
+    fn wasm_and_lambda_resources_name_their_module() {
+        assert!(definition_may_call(
+            &task(json!({"Resource": "wasm:resize"})),
+            "resize"
+        ));
+        assert!(definition_may_call(
+            &task(json!({"Resource": "wasm:resize:3"})),
+            "resize"
+        ));
+        assert!(!definition_may_call(
+            &task(json!({"Resource": "wasm:resize"})),
+            "resizer"
+        ));
+        assert!(definition_may_call(
+            &task(
+                json!({"Resource": "arn:aws:lambda:us-east-1:123456789012:function:resize:live"})
+            ),
+            "resize"
+        ));
+        let invoke = |function: Value| {
+            task(json!({"Resource": "arn:aws:states:::lambda:invoke",
+                        "Parameters": {"FunctionName": function, "Payload.$": "$"}}))
+        };
+        assert!(definition_may_call(&invoke(json!("resize")), "resize"));
+        assert!(definition_may_call(
+            &invoke(json!(
+                "arn:aws:lambda:us-east-1:123456789012:function:resize"
+            )),
+            "resize"
+        ));
+        assert!(!definition_may_call(&invoke(json!("other")), "resize"));
+    }
+
+    #[test]
+    fn a_computed_function_name_may_call_any_module() {
+        let dynamic = task(json!({"Resource": "arn:aws:states:::lambda:invoke",
+                                  "Parameters": {"FunctionName.$": "$.fn"}}));
+        assert!(definition_may_call(&dynamic, "anything"));
+        let jsonata = task(
+            json!({"Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                                  "Arguments": {"FunctionName": "{% $states.input.fn %}"}}),
+        );
+        assert!(definition_may_call(&jsonata, "anything"));
+        let activity =
+            task(json!({"Resource": "arn:aws:states:us-east-1:123456789012:activity:a"}));
+        assert!(!definition_may_call(&activity, "a"));
+    }
+
+    #[test]
+    fn nested_branches_and_map_processors_are_searched() {
+        let inner = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "wasm:deep", "End": true}}});
+        let parallel = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+            "Branches": [{"StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}, inner]}}});
+        assert!(definition_may_call(&parallel.to_string(), "deep"));
+        let map = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+            "ItemProcessor": {"StartAt": "P", "States": {"P": parallel["States"]["P"]}}}}});
+        assert!(definition_may_call(&map.to_string(), "deep"));
+        let old_map = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "Iterator": inner}}});
+        assert!(definition_may_call(&old_map.to_string(), "deep"));
+        assert!(!definition_may_call(&old_map.to_string(), "shallow"));
+        assert!(!definition_may_call("not json", "deep"));
+    }
+}

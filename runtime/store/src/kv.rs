@@ -41,11 +41,13 @@ pub enum TreeId {
     Blobs,
     /// sha256 hex -> how many versions refer to the blob, big-endian.
     BlobRefs,
+    /// Execution ARN -> JSON record of a pending asynchronous Express start.
+    ExpressStarts,
 }
 
 impl TreeId {
     /// Every tree, in index order.
-    pub const ALL: [TreeId; 15] = [
+    pub const ALL: [TreeId; 16] = [
         TreeId::Machines,
         TreeId::Versions,
         TreeId::Executions,
@@ -61,6 +63,7 @@ impl TreeId {
         TreeId::ModuleVersions,
         TreeId::Blobs,
         TreeId::BlobRefs,
+        TreeId::ExpressStarts,
     ];
 
     /// The position in [`ALL`](Self::ALL).
@@ -86,6 +89,7 @@ impl TreeId {
             TreeId::ModuleVersions => "module_versions",
             TreeId::Blobs => "module_blobs",
             TreeId::BlobRefs => "module_blob_refs",
+            TreeId::ExpressStarts => "express_starts",
         }
     }
 }

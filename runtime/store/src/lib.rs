@@ -17,7 +17,8 @@
 //!
 //! - `error`: [`StoreError`], the error every call returns.
 //! - `machines`, `executions`, `history`, `timers`, `tokens`, `activities`,
-//!   `modules`: each table's records and trait, documenting its key order.
+//!   `modules`, `express_starts`: each table's records and trait, documenting
+//!   its key order.
 //! - `store`: [`Store`], all the traits at once (`Arc<dyn Store>`).
 //! - `page`: [`PageRequest`] and [`Page`], for listings.
 //! - `durability`: [`Ticket`] (wait until a write is on disk) and the group
@@ -37,6 +38,7 @@ mod codec;
 mod durability;
 mod error;
 mod executions;
+mod express_starts;
 mod history;
 mod keys;
 mod kv;
@@ -57,6 +59,7 @@ pub use error::{Result, StoreError};
 pub use executions::{
     ExecutionQuery, ExecutionRecord, ExecutionStatus, Executions, Lease, Retention, Transition,
 };
+pub use express_starts::{ExpressStartRecord, ExpressStarts};
 pub use history::{History, HistoryEvent, HistoryQuery};
 pub use machines::{
     MachineStatus, MachineType, StateMachineRecord, StateMachineVersionRecord, StateMachines,

@@ -2,6 +2,7 @@
 
 use crate::activities::Activities;
 use crate::executions::Executions;
+use crate::express_starts::ExpressStarts;
 use crate::history::History;
 use crate::machines::StateMachines;
 use crate::modules::Modules;
@@ -13,7 +14,16 @@ use crate::tokens::TaskTokens;
 /// [`MemoryStore`](crate::MemoryStore) (and by anything that implements all
 /// the table traits).
 pub trait Store:
-    StateMachines + Executions + History + Timers + TaskTokens + Activities + Modules + Send + Sync
+    StateMachines
+    + Executions
+    + History
+    + Timers
+    + TaskTokens
+    + Activities
+    + Modules
+    + ExpressStarts
+    + Send
+    + Sync
 {
 }
 
@@ -25,6 +35,7 @@ impl<T> Store for T where
         + TaskTokens
         + Activities
         + Modules
+        + ExpressStarts
         + Send
         + Sync
 {

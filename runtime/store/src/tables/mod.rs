@@ -2,6 +2,7 @@
 
 mod activities;
 mod executions;
+mod express_starts;
 mod history;
 mod machines;
 mod modules;

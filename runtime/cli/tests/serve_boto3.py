@@ -519,6 +519,11 @@ def restart_start(endpoint):
     ex = sfn.start_execution(stateMachineArn=arn, name="r1", input='{"x": 1}')["executionArn"]
     d = sfn.describe_execution(executionArn=ex)
     assert d["status"] == "RUNNING", d
+    # An asynchronous Express execution, acknowledged, in its Wait at the kill.
+    quick = create(sfn, "quick-survivor", {"StartAt": "Nap", "States": {
+        "Nap": {"Type": "Wait", "Seconds": 3, "Next": "After"},
+        "After": {"Type": "Pass", "End": True}}}, type="EXPRESS")
+    sfn.start_execution(stateMachineArn=quick, input='{"x": 2}')
     print(f"EXECUTION={ex}")
 
 
@@ -533,6 +538,17 @@ def restart_finish(endpoint, ex):
     assert types == ["ExecutionStarted", "PassStateEntered", "PassStateExited",
                      "WaitStateEntered", "WaitStateExited", "PassStateEntered",
                      "PassStateExited", "ExecutionSucceeded"], types
+    # The Express start ran again after the restart: with the Standard one,
+    # two executions succeeded in this process.
+    deadline = time.monotonic() + 30
+    while True:
+        _, _, body = http(endpoint, "GET", "/metrics")
+        line = [l for l in body.decode().splitlines()
+                if l.startswith('stepwise_executions_finished_total{status="SUCCEEDED"}')]
+        if line and int(line[0].split()[1]) >= 2:
+            break
+        assert time.monotonic() < deadline, line
+        time.sleep(0.1)
     print("restart: ok")
 
 

@@ -17,6 +17,8 @@
 //! [`Driver::open`] resumes every running execution: tasks that were running
 //! at the crash run again (at least once, as on AWS); transitions are applied
 //! exactly once (each write is conditional on the execution's sequence number).
+//! An asynchronous Express start is kept in the store until its execution
+//! ends, so one acknowledged before a crash runs again after it.
 //!
 //! # Layout
 //! - `config`: [`DriverConfig`]: region, account, limits, queue sizes.

@@ -275,6 +275,7 @@ impl Driver {
         });
         let driver = Driver { shared };
         driver.resume_all()?;
+        driver.resume_express()?;
         tokio::spawn(crate::timers::timer_loop(driver.shared.clone()));
         tokio::spawn(crate::timers::retention_loop(driver.shared.clone()));
         Ok(driver)

@@ -92,6 +92,7 @@ pub async fn start(
             backend
                 .driver
                 .start_express(start, arn.clone())
+                .await
                 .map_err(driver_error)?;
             Ok(StartExecutionOutput {
                 execution_arn: arn,

@@ -114,10 +114,13 @@ impl std::fmt::Debug for TaskInvocation {
 }
 
 /// A task's result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskOutput {
-    /// The output, JSON text (checked to parse).
+    /// The output, JSON text.
     pub output: String,
+    /// The same output, parsed (the host parses it to check it is JSON, so a
+    /// caller that needs the value need not parse it again).
+    pub value: serde_json::Value,
     /// What the task logged.
     pub logs: Vec<LogLine>,
 }
@@ -220,7 +223,7 @@ impl Host {
             state.limiter.memory_limit = memory_limit;
             state.limiter.exceeded = None;
         }
-        let first_check = next_check(&store.data().call, Instant::now(), config.epoch_tick);
+        let first_check = next_check(&store.data().call, started, config.epoch_tick);
         store.set_epoch_deadline(first_check.unwrap_or(1));
 
         let task = match task {
@@ -251,7 +254,11 @@ impl Host {
                 .put(Instance { store, task }, module.options.warm_instances);
         }
         match outcome {
-            Ok(output) => Ok(TaskOutput { output, logs }),
+            Ok((output, value)) => Ok(TaskOutput {
+                output,
+                value,
+                logs,
+            }),
             Err(mut failure) => {
                 failure.logs = logs;
                 Err(failure)
@@ -306,8 +313,12 @@ fn on_epoch_deadline(
     }
 }
 
-/// The guest's output, if it is within the limit and is JSON.
-fn check_output(output: String, max_bytes: usize, call: &Call) -> Result<String, TaskFailure> {
+/// The guest's output and its value, if it is within the limit and is JSON.
+fn check_output(
+    output: String,
+    max_bytes: usize,
+    call: &Call,
+) -> Result<(String, serde_json::Value), TaskFailure> {
     if output.len() > max_bytes {
         return Err(TaskFailure::new(
             DATA_LIMIT_EXCEEDED,
@@ -317,13 +328,13 @@ fn check_output(output: String, max_bytes: usize, call: &Call) -> Result<String,
             ),
         ));
     }
-    if let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(&output) {
-        return Err(TaskFailure::new(
+    match serde_json::from_str(&output) {
+        Ok(value) => Ok((output, value)),
+        Err(err) => Err(TaskFailure::new(
             TASK_FAILED,
             format!("The task's output is not valid JSON: {err}"),
-        ));
+        )),
     }
-    Ok(output)
 }
 
 /// A `task-error` the guest returned, cut to Step Functions' lengths. A task
@@ -492,7 +503,7 @@ mod tests {
         };
         assert_eq!(
             check_output("{\"a\":1}".into(), 10, &c).unwrap(),
-            "{\"a\":1}"
+            ("{\"a\":1}".to_string(), serde_json::json!({"a": 1}))
         );
         let err = check_output("\"0123456789\"".into(), 10, &c).unwrap_err();
         assert_eq!(err.error, DATA_LIMIT_EXCEEDED);

@@ -24,6 +24,11 @@ mod validate_cmd;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: a workflow allocates and frees
+/// many small JSON values (a state's input, output and history texts).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Stepwise: Amazon States Language workflows with WebAssembly tasks.
 #[derive(Parser)]
 #[command(name = "stepwise", version, about)]

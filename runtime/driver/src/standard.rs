@@ -377,7 +377,7 @@ impl Driver {
         };
         shared.stats.active.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::unbounded_channel();
-        let mut actor = Actor {
+        let actor = Actor {
             shared: shared.clone(),
             id: arn.clone(),
             machine,
@@ -407,41 +407,15 @@ impl Driver {
             }
             actors.insert(arn.clone(), actor.tx.clone());
         }
-        let forget = |shared: &Shared, tx: &mpsc::UnboundedSender<Msg>| {
-            let mut actors = shared.lock_actors();
-            if actors.get(&arn).is_some_and(|t| t.same_channel(tx)) {
-                actors.remove(&arn);
-            }
-        };
-        // The first step is committed like any other, from seq 0 onto no
-        // record: the store creates the execution with it in one write.
-        let effects = match actor.commit_step(step, &[]).await {
-            Ok(effects) => effects,
-            Err(e) => {
-                forget(shared, &actor.tx);
-                shared.stats.active.fetch_sub(1, Ordering::Relaxed);
-                return match e {
-                    DriverError::Store(StoreError::Conflict { .. }) => {
-                        let existing = shared
-                            .store
-                            .get_execution(&arn)?
-                            .ok_or_else(|| DriverError::ExecutionDoesNotExist(arn.clone()))?;
-                        idempotent(existing, &actor.record().input, &arn)
-                    }
-                    e => Err(e),
-                };
-            }
-        };
-        let record = actor.record().clone();
-        if actor.snapshot.execution.is_finished() {
-            forget(shared, &actor.tx);
-            shared.stats.finished(actor.snapshot.execution.status);
-            shared.stats.active.fetch_sub(1, Ordering::Relaxed);
-            return Ok(record);
-        }
-        actor.perform(effects);
-        tokio::spawn(actor.run(rx));
-        Ok(record)
+        // The first commit and then the actor's run go on in a task of their
+        // own: the caller may be dropped while the commit waits for the disk
+        // (its client disconnected), and by then the execution exists and
+        // its timers may already be queued in this actor's channel.
+        let (done, outcome) = oneshot::channel();
+        tokio::spawn(first_step(actor, rx, step, done));
+        outcome.await.map_err(|_| {
+            DriverError::Internal("the execution ended before its start was recorded".into())
+        })?
     }
 
     /// StopExecution: aborts a running execution with `error` and `cause`;
@@ -489,6 +463,57 @@ impl Driver {
             )),
         }
     }
+}
+
+/// Commits a new Standard execution's first step, tells `done` the outcome,
+/// then runs the execution's actor if it has not finished.
+async fn first_step(
+    mut actor: Actor,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    step: Step,
+    done: oneshot::Sender<Result<ExecutionRecord, DriverError>>,
+) {
+    let shared = actor.shared.clone();
+    let forget = |actor: &Actor| {
+        let mut actors = shared.lock_actors();
+        if actors
+            .get(&actor.id)
+            .is_some_and(|t| t.same_channel(&actor.tx))
+        {
+            actors.remove(&actor.id);
+        }
+        shared.stats.active.fetch_sub(1, Ordering::Relaxed);
+    };
+    // The first step is committed like any other, from seq 0 onto no
+    // record: the store creates the execution with it in one write.
+    let effects = match actor.commit_step(step, &[]).await {
+        Ok(effects) => effects,
+        Err(e) => {
+            forget(&actor);
+            let outcome = match e {
+                DriverError::Store(StoreError::Conflict { .. }) => shared
+                    .store
+                    .get_execution(&actor.id)
+                    .map_err(DriverError::from)
+                    .and_then(|existing| {
+                        let existing = existing
+                            .ok_or_else(|| DriverError::ExecutionDoesNotExist(actor.id.clone()))?;
+                        idempotent(existing, &actor.record().input, &actor.id)
+                    }),
+                e => Err(e),
+            };
+            let _ = done.send(outcome);
+            return;
+        }
+    };
+    let _ = done.send(Ok(actor.record().clone()));
+    if actor.snapshot.execution.is_finished() {
+        forget(&actor);
+        shared.stats.finished(actor.snapshot.execution.status);
+        return;
+    }
+    actor.perform(effects);
+    actor.run(rx).await;
 }
 
 /// StartExecution with a name already used: the same execution if it runs

@@ -4,6 +4,7 @@
 use driver::{Driver, DriverConfig, StartRequest};
 use engine::Status;
 use serde_json::{json, Value};
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -351,4 +352,43 @@ async fn an_execution_keeps_the_definition_it_started_with() {
             .load(std::sync::atomic::Ordering::Relaxed)
             >= 1
     );
+}
+
+/// A start whose caller goes away while the first commit waits for the disk
+/// (an HTTP client that disconnected) still runs its execution: the commit
+/// and the actor do not live in the caller's future. (They did: a timer of
+/// the first step queued for the dropped actor was lost until the timer
+/// loop's redelivery, 5 s later, and the actor stayed counted as active.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_whose_caller_goes_away_still_runs() {
+    let dir = temp();
+    let driver = open(dir.path());
+    let def = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 0, "Next": "P"},
+        "P": {"Type": "Pass", "End": true}}});
+    let arn = driver.execution_arn("m", "dropped");
+    let mut start = Box::pin(driver.start(request(&def, "dropped", json!({}))));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let _ = start.as_mut().poll(&mut cx);
+    drop(start);
+    for _ in 0..500 {
+        if driver.store().get_execution(&arn).unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let record = finished(&driver, &arn).await;
+    assert_eq!(record.status, ExecutionStatus::Succeeded);
+    for _ in 0..500 {
+        if driver
+            .stats()
+            .active
+            .load(std::sync::atomic::Ordering::Relaxed)
+            == 0
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the dropped start's actor is still counted as active");
 }

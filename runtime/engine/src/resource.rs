@@ -90,7 +90,7 @@ pub fn resolve<'a>(resource: &'a str, input: &'a Value) -> TaskTarget<'a> {
 /// `arn:aws:states:<region>:<account>:activity:<name>`: its task is queued for
 /// a worker's GetActivityTask and recorded as `Activity*` history events.
 pub fn is_activity(resource: &str) -> bool {
-    let mut fields = resource.split(':');
+    let mut fields = fields(resource);
     fields.next() == Some("arn")
         && fields.nth(1) == Some("states")
         && fields.nth(2) == Some("activity")
@@ -106,11 +106,40 @@ fn lambda_function(text: &str) -> Option<(&str, Option<&str>)> {
         return (!name.is_empty()).then(|| (name, parts.next()));
     }
     // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
-    let mut fields = text.split(':');
+    let mut fields = fields(text);
     let lambda = fields.nth(2) == Some("lambda");
     let function = fields.nth(2) == Some("function");
     let name = fields.next().filter(|name| !name.is_empty())?;
     (lambda && function).then_some((name, fields.next()))
+}
+
+/// `text.split(':')` as a plain byte loop: an ARN's fields are short, and the
+/// engine and the runners look at a Task's resource several times per task.
+fn fields(text: &str) -> Fields<'_> {
+    Fields { rest: Some(text) }
+}
+
+/// The iterator of [`fields`].
+struct Fields<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let text = self.rest?;
+        match text.bytes().position(|b| b == b':') {
+            Some(at) => {
+                self.rest = Some(&text[at + 1..]);
+                Some(&text[..at])
+            }
+            None => {
+                self.rest = None;
+                Some(text)
+            }
+        }
+    }
 }
 
 /// The component's input for a target: `Payload` for `lambda:invoke` (`{}` when
@@ -161,6 +190,27 @@ mod tests {
             "arn:aws:lambda:us-east-1:123456789012:activity:a"
         ));
         assert!(!is_activity("wasm:activity"));
+    }
+
+    #[test]
+    fn fields_split_at_every_colon() {
+        for text in [
+            "",
+            ":",
+            "::",
+            "a",
+            "a:",
+            ":a",
+            "arn:aws:states:::lambda:invoke",
+            "arn:aws:lambda:us-east-1:1:function:f:prod:x",
+            "é:ü::😀",
+        ] {
+            assert_eq!(
+                fields(text).collect::<Vec<_>>(),
+                text.split(':').collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 
     fn module<'a>(name: &'a str, version: Option<&'a str>, shape: Shape) -> TaskTarget<'a> {

@@ -73,14 +73,21 @@ impl Fields<'_> {
     fn with_next_hops(&self, len_hint: usize) -> Result<String, TaskError> {
         let current = self.0.iter().position(|(key, _)| key == "hops");
         let hops = match current.map(|i| self.0[i].1.get()) {
-            None | Some("null") => Value::from(1),
+            None | Some("null") => "1".to_string(),
+            // A small whole number (up to 18 digits, no sign): counted as is.
+            Some(text)
+                if (1..=18).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                text.parse::<u64>()
+                    .map(|n| (n + 1).to_string())
+                    .unwrap_or_default()
+            }
             Some(text) => {
                 let value: Value = serde_json::from_str(text)
                     .map_err(|e| TaskError::task_failed(format!("hops is not JSON: {e}")))?;
-                next_hops(Some(&value))?
+                next_hops(Some(&value))?.to_string()
             }
-        }
-        .to_string();
+        };
         let mut out = String::with_capacity(len_hint + hops.len() + 10);
         out.push('{');
         for (i, (key, value)) in self.0.iter().enumerate() {
@@ -232,6 +239,12 @@ mod tests {
             r#"{"hops":null,"a":1}"#,
             r#"{"hops":1.5}"#,
             r#"{"hops":-1}"#,
+            r#"{"hops":0}"#,
+            r#"{"hops":-0}"#,
+            r#"{"hops":1e2}"#,
+            r#"{"hops":2.0}"#,
+            r#"{"hops":999999999999999999}"#,
+            r#"{"hops":9999999999999999999}"#,
             r#"{"hops":9223372036854775807}"#,
             r#"{"hops":18446744073709551615}"#,
             r#"{"hops":"3"}"#,

@@ -524,6 +524,10 @@ def restart_start(endpoint):
         "Nap": {"Type": "Wait", "Seconds": 3, "Next": "After"},
         "After": {"Type": "Pass", "End": True}}}, type="EXPRESS")
     sfn.start_execution(stateMachineArn=quick, input='{"x": 2}')
+    # Tags changed after CreateActivity, stored with the activity.
+    act = sfn.create_activity(name="tagged", tags=[{"key": "a", "value": "1"}])["activityArn"]
+    sfn.tag_resource(resourceArn=act, tags=[{"key": "b", "value": "2"}])
+    sfn.untag_resource(resourceArn=act, tagKeys=["a"])
     print(f"EXECUTION={ex}")
 
 
@@ -538,6 +542,9 @@ def restart_finish(endpoint, ex):
     assert types == ["ExecutionStarted", "PassStateEntered", "PassStateExited",
                      "WaitStateEntered", "WaitStateExited", "PassStateEntered",
                      "PassStateExited", "ExecutionSucceeded"], types
+    act = "arn:aws:states:us-east-1:123456789012:activity:tagged"
+    tags = sfn.list_tags_for_resource(resourceArn=act)["tags"]
+    assert tags == [{"key": "b", "value": "2"}], tags
     # The Express start ran again after the restart: with the Standard one,
     # two executions succeeded in this process.
     deadline = time.monotonic() + 30

@@ -65,8 +65,8 @@ fn modules_and_invoke() {
 
 /// A server killed with SIGKILL while a Standard and an asynchronous Express
 /// execution wait in a 3 s Wait: after a restart on the same data directory
-/// the Standard one finishes with a gap-free history and the Express one runs
-/// again (at least once).
+/// the Standard one finishes with a gap-free history, the Express one runs
+/// again (at least once), and tags changed on an activity are still there.
 #[test]
 fn execution_survives_kill_9() {
     let dir = data_dir();

@@ -41,6 +41,10 @@ pub trait Activities {
     /// Stores a new activity; `AlreadyExists` if the ARN is taken.
     fn create_activity(&self, record: ActivityRecord) -> Result<Ticket>;
 
+    /// Replaces a stored activity's record (TagResource and UntagResource
+    /// change its tags); `NotFound` if there is none.
+    fn update_activity(&self, record: ActivityRecord) -> Result<Ticket>;
+
     /// The activity with this ARN.
     fn get_activity(&self, arn: &str) -> Result<Option<ActivityRecord>>;
 

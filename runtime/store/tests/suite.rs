@@ -42,6 +42,7 @@ on_both_backends!(
     history_pages_forward_and_reverse,
     modules_are_content_addressed_and_refcounted,
     activity_tasks_are_claimed_oldest_first,
+    activities_are_updated_in_place,
     purge_removes_old_finished_executions_only,
     running_index_follows_status,
     leases_are_exclusive_until_they_expire,
@@ -586,6 +587,34 @@ fn modules_are_content_addressed_and_refcounted(store: &dyn Store) {
         Err(StoreError::NotFound(_))
     ));
     assert!(store.list_modules().expect("list").is_empty());
+}
+
+fn activities_are_updated_in_place(store: &dyn Store) {
+    let arn = "arn:aws:states:us-east-1:123456789012:activity:tagged";
+    let mut activity = ActivityRecord {
+        arn: arn.to_owned(),
+        name: "tagged".to_owned(),
+        created_ms: 3,
+        tags: BTreeMap::from([("a".to_owned(), "1".to_owned())]),
+    };
+    assert!(matches!(
+        store.update_activity(activity.clone()),
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.get_activity(arn).expect("get"), None);
+    ok(store.create_activity(activity.clone()));
+    activity.tags = BTreeMap::from([("b".to_owned(), "2".to_owned())]);
+    ok(store.update_activity(activity.clone()));
+    assert_eq!(
+        store.get_activity(arn).expect("get"),
+        Some(activity.clone())
+    );
+    ok(store.delete_activity(arn));
+    assert!(matches!(
+        store.update_activity(activity),
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.get_activity(arn).expect("get"), None);
 }
 
 fn activity_tasks_are_claimed_oldest_first(store: &dyn Store) {

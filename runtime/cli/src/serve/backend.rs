@@ -5,8 +5,6 @@ use super::{executions, history, invoke, machines, metrics, modules, tags, tasks
 use api::model::*;
 use api::{ApiResult, Arns, Bytes};
 use driver::Driver;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The API backed by a driver (and through it the store and the WASM host).
 pub struct ServeBackend {
@@ -16,9 +14,6 @@ pub struct ServeBackend {
     pub(super) arns: Arns,
     /// The counters `/metrics` reports.
     pub(super) metrics: metrics::MetricsState,
-    /// Tags set on activities after their creation: the store has no way to
-    /// update an activity record, so these live in memory (see `tags.rs`).
-    activity_tags: Mutex<HashMap<String, BTreeMap<String, String>>>,
 }
 
 impl ServeBackend {
@@ -28,17 +23,7 @@ impl ServeBackend {
             driver,
             arns,
             metrics: metrics::MetricsState::default(),
-            activity_tags: Mutex::new(HashMap::new()),
         }
-    }
-
-    /// The in-memory activity tags (never held across an await).
-    pub(super) fn activity_tags(
-        &self,
-    ) -> MutexGuard<'_, HashMap<String, BTreeMap<String, String>>> {
-        self.activity_tags
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The store.

@@ -1,10 +1,5 @@
 //! TagResource, UntagResource and ListTagsForResource, on state machines and
-//! activities.
-//!
-//! A state machine's tags are stored with it. The store cannot update an
-//! activity record (it has no `update_activity`), so tags changed after
-//! CreateActivity are kept in memory, in [`ServeBackend`], and are lost on
-//! restart; tags given to CreateActivity are stored.
+//! activities: the tags are stored in the resource's record.
 
 use super::backend::ServeBackend;
 use super::errors::{store_error, too_many_tags, MAX_TAGS};
@@ -34,11 +29,7 @@ fn current(backend: &ServeBackend, arn: &TaggableArn) -> ApiResult<BTreeMap<Stri
                 .get_activity(arn.as_str())
                 .map_err(store_error)?
                 .ok_or_else(|| not_found(arn))?;
-            Ok(backend
-                .activity_tags()
-                .get(arn.as_str())
-                .cloned()
-                .unwrap_or(record.tags))
+            Ok(record.tags)
         }
         _ => {
             let record = store
@@ -59,19 +50,23 @@ async fn replace(
     if tags.len() > MAX_TAGS {
         return Err(too_many_tags(arn.as_str(), tags.len()));
     }
-    if arn.kind() == ResourceKind::Activity {
-        backend
-            .activity_tags()
-            .insert(arn.as_str().to_owned(), tags);
-        return Ok(());
-    }
     let store = backend.store();
-    let mut record = store
-        .get_state_machine(arn.as_str())
-        .map_err(store_error)?
-        .ok_or_else(|| not_found(arn))?;
-    record.tags = tags;
-    let ticket = store.update_state_machine(record).map_err(|e| match e {
+    let written = if arn.kind() == ResourceKind::Activity {
+        let mut record = store
+            .get_activity(arn.as_str())
+            .map_err(store_error)?
+            .ok_or_else(|| not_found(arn))?;
+        record.tags = tags;
+        store.update_activity(record)
+    } else {
+        let mut record = store
+            .get_state_machine(arn.as_str())
+            .map_err(store_error)?
+            .ok_or_else(|| not_found(arn))?;
+        record.tags = tags;
+        store.update_state_machine(record)
+    };
+    let ticket = written.map_err(|e| match e {
         StoreError::NotFound(_) => not_found(arn),
         e => store_error(e),
     })?;

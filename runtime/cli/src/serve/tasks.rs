@@ -102,8 +102,6 @@ pub async fn create_activity(
         }
         Err(e) => return Err(store_error(e)),
     }
-    // A new activity of an old name starts without the old one's tags.
-    backend.activity_tags().remove(&arn);
     Ok(CreateActivityOutput {
         activity_arn: arn,
         creation_date: timestamp(created_ms),
@@ -158,7 +156,6 @@ pub async fn delete_activity(
         Err(StoreError::NotFound(_)) => {}
         Err(e) => return Err(store_error(e)),
     }
-    backend.activity_tags().remove(arn);
     Ok(DeleteActivityOutput {})
 }
 

@@ -44,6 +44,20 @@ impl<K: Kv> Activities for K {
         Ok(self.ticket())
     }
 
+    fn update_activity(&self, record: ActivityRecord) -> Result<Ticket> {
+        let value = to_json(&record)?;
+        self.transact(&record.arn, &|txn| {
+            if txn
+                .get(TreeId::Activities, record.arn.as_bytes())?
+                .is_none()
+            {
+                return Err(StoreError::NotFound(format!("{ACTIVITY} {}", record.arn)));
+            }
+            txn.insert(TreeId::Activities, record.arn.as_bytes(), &value)
+        })?;
+        Ok(self.ticket())
+    }
+
     fn get_activity(&self, arn: &str) -> Result<Option<ActivityRecord>> {
         get_json(self, TreeId::Activities, arn.as_bytes(), ACTIVITY)
     }

@@ -511,3 +511,53 @@ fn a_repeated_task_started_is_recorded_once() {
         engine::Step::default()
     );
 }
+
+#[test]
+fn a_task_gets_its_raw_input_whether_it_is_handed_over_or_copied() {
+    const FN: &str = "arn:aws:lambda:us-east-1:123456789012:function:f";
+    let input = json!({"order": {"id": "o-1"}, "n": 1});
+    // Handed over (nothing reads the raw input again), then a Catch that writes
+    // into the raw input, then a Retry that runs the state again.
+    let def = json!({"StartAt": "Plain", "States": {
+        "Plain": {"Type": "Task", "Resource": FN, "Next": "Caught"},
+        "Caught": {"Type": "Task", "Resource": FN, "Next": "Retried",
+                   "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Retried"}]},
+        "Retried": {"Type": "Task", "Resource": FN, "End": true,
+                    "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1}]}}});
+    let (mut h, step) = Harness::start(def, input.clone());
+    assert_eq!(only_task(&step).input, input);
+    let step = h.succeed(1, json!({"step": 1}));
+    assert_eq!(only_task(&step).input, json!({"step": 1}));
+    let step = h.fail(2, "Boom", "why");
+    let caught = json!({"step": 1, "error": {"Error": "Boom", "Cause": "why"}});
+    assert_eq!(only_task(&step).input, caught);
+    let step = h.fail(3, "Boom", "again");
+    let timer = step
+        .effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::StartTimer { id, .. } => Some(*id),
+            _ => None,
+        })
+        .expect("a backoff timer");
+    let step = h.feed_at(at(1), Event::TimerFired { timer });
+    let retried = only_task(&step);
+    assert_eq!((retried.input, retried.attempt), (caught, 1));
+    h.succeed(retried.id, json!("done"));
+    assert_eq!(h.exec.status, Status::Succeeded);
+    assert_eq!(h.exec.output, Some(json!("done")));
+}
+
+#[test]
+fn a_handed_over_task_input_over_256_kib_fails_with_data_limit_exceeded() {
+    let def = json!({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}});
+    let (h, step) = Harness::start(def, json!({"big": "x".repeat(300_000)}));
+    assert_eq!(
+        step.effects,
+        vec![Effect::Finished {
+            status: Status::Failed
+        }]
+    );
+    assert_eq!(h.exec.error.as_deref(), Some("States.DataLimitExceeded"));
+}

@@ -11,7 +11,9 @@ use crate::history::EventType;
 use crate::thread::{Phase, TaskWait, Thread, ThreadId};
 use asl::errors::{Failure, DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, TIMEOUT};
 use asl::jsonpath::JsonPath;
-use asl::model::{SecondsSpec, State, StateKind, StateMachine, TaskSpec};
+use asl::model::{
+    Filter, QueryLanguage, ResultPath, SecondsSpec, State, StateKind, StateMachine, TaskSpec,
+};
 use asl::random::Entropy;
 use serde_json::{json, Value};
 
@@ -56,8 +58,20 @@ impl Execution {
             .resource
             .ends_with(WAIT_FOR_TASK_TOKEN)
             .then(|| self.new_token());
-        let input = self.parameters_input(tid, state, token.as_deref())?;
-        let _ = self.check_input_size(state, &input)?;
+        let input = if hands_over_input(state, spec) {
+            // The raw input as is, which nothing reads again: moved, not copied;
+            // its bound is usually enough to show it is within the limit.
+            let thread = self.thread_mut_expect(tid);
+            let input = std::mem::take(&mut thread.input);
+            if thread.input_bound > self.config.max_payload_bytes {
+                self.check_input_size(state, &input)?;
+            }
+            input
+        } else {
+            let input = self.parameters_input(tid, state, token.as_deref())?;
+            self.check_input_size(state, &input)?;
+            input
+        };
         let (timeout, heartbeat) = if state.query_language == asl::model::QueryLanguage::JsonAta {
             (
                 self.expression_seconds(tid, state, spec.timeout.as_ref(), "TimeoutSeconds")?,
@@ -326,6 +340,23 @@ impl Execution {
             self.cancel_timer(timer);
         }
     }
+}
+
+/// Whether a Task's input is its raw input as is (JSONPath, no InputPath, no
+/// Parameters) and nothing reads the raw input once the task runs: no Retry
+/// runs the state again, no Catch writes into it, ResultPath replaces it, and
+/// no TimeoutSecondsPath or HeartbeatSecondsPath is resolved in it. Then the
+/// input is handed to the task instead of copied.
+fn hands_over_input(state: &State, spec: &TaskSpec) -> bool {
+    let is_path = |s: &Option<SecondsSpec>| matches!(s, Some(SecondsSpec::Path(_)));
+    state.query_language == QueryLanguage::JsonPath
+        && matches!(state.io.input_path, Filter::All)
+        && state.io.parameters.is_none()
+        && matches!(state.io.result_path, ResultPath::Replace)
+        && state.retry.is_empty()
+        && state.catch.is_empty()
+        && !is_path(&spec.timeout)
+        && !is_path(&spec.heartbeat)
 }
 
 /// The Resource of the Task state `thread` is in ("" if it is in none).

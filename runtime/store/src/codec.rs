@@ -12,6 +12,14 @@
 //!
 //! so that a transition reads the stored sequence number, status and
 //! bookkeeping without decoding the record, and the snapshot is raw bytes.
+//!
+//! The history events one write appends are stored as one value (a *chunk*,
+//! keyed by the execution and the sequence number of its first event):
+//!
+//! ```text
+//! per event: [length: u32] [event JSON text]
+//! ```
+//!
 //! All numbers are big-endian.
 
 use std::collections::BTreeMap;
@@ -21,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, StoreError};
 use crate::executions::{ExecutionRecord, ExecutionStatus, Lease};
+use crate::history::HistoryEvent;
 
 /// A record as JSON.
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
@@ -35,6 +44,35 @@ pub(crate) fn from_json<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result
 /// Text from bytes; `what` names it in the error.
 pub(crate) fn to_text(bytes: Vec<u8>, what: &str) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+/// The stored form of history events written together.
+pub(crate) fn history_chunk(events: &[String]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(events.iter().map(|e| e.len() + 4).sum());
+    for event in events {
+        let len = u32::try_from(event.len())
+            .map_err(|_| StoreError::Invalid("a history event over 4 GiB".into()))?;
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(event.as_bytes());
+    }
+    Ok(out)
+}
+
+/// The events of a [`history_chunk`] whose first event is number `first`.
+pub(crate) fn read_history_chunk(first: u64, bytes: &[u8]) -> Result<Vec<HistoryEvent>> {
+    let corrupt = |why: String| StoreError::Corrupt(format!("history from event {first}: {why}"));
+    let mut events = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (json, after) = split_part(rest).ok_or_else(|| corrupt("truncated".into()))?;
+        let json = std::str::from_utf8(json).map_err(|e| corrupt(e.to_string()))?;
+        events.push(HistoryEvent {
+            seq: first + events.len() as u64,
+            json: json.to_owned(),
+        });
+        rest = after;
+    }
+    Ok(events)
 }
 
 /// What the store keeps beside an execution's record: its lease, and what it
@@ -220,6 +258,31 @@ fn split_part(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_chunks_round_trip_and_garbage_is_corrupt() {
+        let events = vec!["{}".to_owned(), String::new(), "[1]".to_owned()];
+        let bytes = history_chunk(&events).expect("encode");
+        let back = read_history_chunk(7, &bytes).expect("decode");
+        assert_eq!(back.iter().map(|e| e.seq).collect::<Vec<_>>(), [7, 8, 9]);
+        assert_eq!(back.into_iter().map(|e| e.json).collect::<Vec<_>>(), events);
+        for cut in 1..bytes.len() {
+            if [6, 10].contains(&cut) {
+                continue; // whole events
+            }
+            assert!(
+                matches!(
+                    read_history_chunk(1, &bytes[..cut]),
+                    Err(StoreError::Corrupt(_))
+                ),
+                "cut at {cut}"
+            );
+        }
+        assert!(matches!(
+            read_history_chunk(1, &[0, 0, 0, 1, 0xff]),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
 
     #[test]
     fn executions_round_trip_and_garbage_is_corrupt() {

@@ -28,6 +28,19 @@ pub enum StoreError {
     /// Stored bytes could not be decoded.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+    /// The directory holds a store in a format this version cannot read
+    /// (written by another version of Stepwise). Nothing was changed.
+    #[error(
+        "the store is in format {found}, and this version of stepwise reads format {expected} \
+         only (there is no migration: open it with the version that wrote it, or start with \
+         an empty directory)"
+    )]
+    UnsupportedFormat {
+        /// The format found (1: from before formats were recorded).
+        found: u32,
+        /// The format this version reads and writes.
+        expected: u32,
+    },
     /// The storage engine or the file system failed.
     #[error("storage error: {0}")]
     Io(String),

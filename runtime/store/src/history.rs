@@ -23,8 +23,9 @@ pub struct HistoryQuery {
     pub limit: usize,
 }
 
-/// The history table, keyed by (execution id, sequence number). Events are
-/// written only by [`Executions`](crate::Executions), with the record they
+/// The history table: the events each write appended, stored together under
+/// (execution id, sequence number of the first), read back one by one. Events
+/// are written only by [`Executions`](crate::Executions), with the record they
 /// belong to.
 pub trait History {
     /// A slice of an execution's history (empty for an unknown execution).

@@ -23,7 +23,8 @@ pub enum TreeId {
     Running,
     /// (stop time, id) of finished executions -> nothing.
     Finished,
-    /// (execution id, sequence) -> event JSON text.
+    /// (execution id, sequence of the first event) -> the events one write
+    /// appended (see `codec`).
     History,
     /// (due time, execution id, timer id) -> nothing.
     Timers,
@@ -43,11 +44,14 @@ pub enum TreeId {
     BlobRefs,
     /// Execution ARN -> JSON record of a pending asynchronous Express start.
     ExpressStarts,
+    /// `format` -> the store format version, a big-endian `u32` (see
+    /// `sled_store`).
+    Meta,
 }
 
 impl TreeId {
     /// Every tree, in index order.
-    pub const ALL: [TreeId; 16] = [
+    pub const ALL: [TreeId; 17] = [
         TreeId::Machines,
         TreeId::Versions,
         TreeId::Executions,
@@ -64,6 +68,7 @@ impl TreeId {
         TreeId::Blobs,
         TreeId::BlobRefs,
         TreeId::ExpressStarts,
+        TreeId::Meta,
     ];
 
     /// The position in [`ALL`](Self::ALL).
@@ -90,6 +95,7 @@ impl TreeId {
             TreeId::Blobs => "module_blobs",
             TreeId::BlobRefs => "module_blob_refs",
             TreeId::ExpressStarts => "express_starts",
+            TreeId::Meta => "meta",
         }
     }
 }

@@ -29,7 +29,8 @@
 //! - `tables/`: the traits implemented once on top of `kv`, so both backends
 //!   share every rule.
 //! - `keys`, `codec`: byte encodings of keys (sorted as the listings need) and
-//!   values (JSON records; executions with a binary header).
+//!   values (JSON records; executions with a binary header; the history
+//!   events of one write as one value).
 
 #![warn(missing_docs)]
 

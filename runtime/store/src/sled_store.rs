@@ -15,6 +15,14 @@
 //! Transactions of one scope (an execution, a machine, ...) are serialized by
 //! a striped lock; this process is the only writer (sled locks the directory).
 //!
+//! # Format version
+//!
+//! The `meta` tree's key `format` holds `FORMAT_VERSION` (2). Opening a
+//! directory with another version, or with data but no version (format 1,
+//! before versions were recorded), fails with
+//! [`StoreError::UnsupportedFormat`] before anything is written; an empty
+//! directory gets the current version.
+//!
 //! Why not sled's own transactions (or a `Batch` on one tree with prefixed
 //! keys)? Both take a process-wide write lock in sled 0.34, and `flush()`
 //! holds the read side of that lock for its whole IO, so every group commit
@@ -42,6 +50,13 @@ use crate::redo;
 /// sled's page cache. Its default (1 GiB) lets a busy server's memory grow by
 /// that much; records are small and read back rarely, so 64 MiB is plenty.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The on-disk format this version reads and writes. 2: the history events
+/// of one write are one value, a `meta` tree holds the version.
+const FORMAT_VERSION: u32 = 2;
+
+/// The key of the format version in the `meta` tree.
+const FORMAT_KEY: &[u8] = b"format";
 
 /// How many locks transactions are spread over (by a hash of their scope).
 const LOCK_STRIPES: usize = 256;
@@ -87,6 +102,7 @@ impl SledStore {
             .map(|tree| db.open_tree(tree.name()))
             .collect::<Result<Vec<_>, _>>()?;
         let redo = db.open_tree("redo")?;
+        check_format(&db, &trees, &redo)?;
         replay(&db, &trees, &redo)?;
 
         let applied = Arc::new(Mutex::new(Vec::<u64>::new()));
@@ -150,6 +166,30 @@ fn apply(trees: &[sled::Tree], writes: Vec<Write>) -> Result<()> {
             Some(value) => tree.insert(key, value)?,
             None => tree.remove(key)?,
         };
+    }
+    Ok(())
+}
+
+/// Refuses a store of another format; records the current one in an empty
+/// store.
+fn check_format(db: &sled::Db, trees: &[sled::Tree], redo: &sled::Tree) -> Result<()> {
+    let meta = &trees[TreeId::Meta.index()];
+    let found = match meta.get(FORMAT_KEY)? {
+        Some(value) => u32::from_be_bytes(value.as_ref().try_into().map_err(|_| {
+            StoreError::Corrupt(format!("format version of {} bytes", value.len()))
+        })?),
+        None if trees.iter().all(sled::Tree::is_empty) && redo.is_empty() => {
+            meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())?;
+            db.flush()?;
+            FORMAT_VERSION
+        }
+        None => 1,
+    };
+    if found != FORMAT_VERSION {
+        return Err(StoreError::UnsupportedFormat {
+            found,
+            expected: FORMAT_VERSION,
+        });
     }
     Ok(())
 }
@@ -287,6 +327,48 @@ mod tests {
             SledStore::open(dir.path()),
             Err(StoreError::Corrupt(_))
         ));
+    }
+
+    #[test]
+    fn stores_of_other_formats_are_refused_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        drop(SledStore::open(dir.path()).expect("create"));
+        drop(SledStore::open(dir.path()).expect("reopen"));
+        {
+            let db = sled::open(dir.path()).expect("sled");
+            let meta = db.open_tree(TreeId::Meta.name()).expect("meta");
+            meta.insert(FORMAT_KEY, &3u32.to_be_bytes())
+                .expect("insert");
+            db.flush().expect("flush");
+        }
+        assert!(matches!(
+            SledStore::open(dir.path()),
+            Err(StoreError::UnsupportedFormat {
+                found: 3,
+                expected: FORMAT_VERSION
+            })
+        ));
+
+        // A store from before format versions: data, no version.
+        let old = tempfile::tempdir().expect("temp dir");
+        {
+            let db = sled::open(old.path()).expect("sled");
+            let executions = db.open_tree(TreeId::Executions.name()).expect("tree");
+            executions.insert(b"e", b"old").expect("insert");
+            db.flush().expect("flush");
+        }
+        let error = SledStore::open(old.path()).expect_err("refused");
+        assert_eq!(
+            error,
+            StoreError::UnsupportedFormat {
+                found: 1,
+                expected: FORMAT_VERSION
+            }
+        );
+        assert!(error.to_string().contains("format 1"), "{error}");
+        let db = sled::open(old.path()).expect("sled");
+        let meta = db.open_tree(TreeId::Meta.name()).expect("meta");
+        assert!(meta.is_empty(), "nothing written");
     }
 
     #[test]

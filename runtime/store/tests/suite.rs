@@ -499,8 +499,15 @@ fn finishing_clears_timers_tokens_and_queued_tasks(store: &dyn Store) {
 }
 
 fn history_pages_forward_and_reverse(store: &dyn Store) {
-    let a = execution(MACHINE, "a", 1, 10);
+    // Events 1-4 from the start, then 5-7 and 8-10 from two transitions
+    // (each write's events are stored together).
+    let mut a = execution(MACHINE, "a", 1, 4);
     create(store, &a);
+    for _ in 0..2 {
+        let t = step(&a, 3);
+        ok(store.apply(t.clone()));
+        a = t.execution;
+    }
     // A neighbour whose id extends this one must not leak into the history.
     create(store, &execution(MACHINE, "a2", 1, 3));
     let seqs = |query| {
@@ -525,6 +532,15 @@ fn history_pages_forward_and_reverse(store: &dyn Store) {
     assert_eq!(seqs(query(None, true, 3)), [10, 9, 8]);
     assert_eq!(seqs(query(Some(2), true, 5)), [2, 1]);
     assert_eq!(seqs(query(Some(11), false, 5)), Vec::<u64>::new());
+    assert_eq!(seqs(query(Some(0), true, 5)), Vec::<u64>::new());
+    assert_eq!(seqs(query(Some(3), false, 6)), [3, 4, 5, 6, 7, 8]);
+    assert_eq!(seqs(query(Some(8), true, 4)), [8, 7, 6, 5]);
+    assert_eq!(seqs(query(Some(7), false, 1)), [7]);
+    assert_eq!(seqs(query(Some(50), true, 2)), [10, 9]);
+    assert_eq!(
+        seqs(query(None, false, usize::MAX)),
+        (1..=10).collect::<Vec<_>>()
+    );
     assert!(store
         .history("nope", HistoryQuery::default())
         .expect("history")

@@ -124,18 +124,15 @@ impl<K: Kv> Executions for K {
         let identity = Identity::of(&record);
         let encoded = EncodedExecution::new(record)?;
         let value = encoded.with(&Bookkeeping::default())?;
+        let chunk = codec::history_chunk(&events)?;
         let entries = index_entries(&id, &identity, &encoded.header);
         self.transact(&id, &|txn| {
             if txn.get(TreeId::Executions, id.as_bytes())?.is_some() {
                 return Err(StoreError::AlreadyExists(format!("execution {id}")));
             }
             txn.insert(TreeId::Executions, id.as_bytes(), &value)?;
-            for (seq, event) in (1..).zip(&events) {
-                txn.insert(
-                    TreeId::History,
-                    &keys::text_and_u64(&id, seq),
-                    event.as_bytes(),
-                )?;
+            if !events.is_empty() {
+                txn.insert(TreeId::History, &keys::text_and_u64(&id, 1), &chunk)?;
             }
             for (tree, key) in &entries {
                 txn.insert(*tree, key, &[])?;
@@ -160,6 +157,7 @@ impl<K: Kv> Executions for K {
         let id = execution.id.clone();
         let identity = Identity::of(&execution);
         let encoded = EncodedExecution::new(execution)?;
+        let chunk = codec::history_chunk(&events)?;
         let tokens = add_tokens
             .iter()
             .map(|token| Ok((token.token.as_str(), codec::to_json(token)?)))
@@ -241,12 +239,9 @@ impl<K: Kv> Executions for K {
                     value,
                 )?;
             }
-            for (seq, event) in (expected_seq + 1..).zip(&events) {
-                txn.insert(
-                    TreeId::History,
-                    &keys::text_and_u64(&id, seq),
-                    event.as_bytes(),
-                )?;
+            if !events.is_empty() {
+                let key = keys::text_and_u64(&id, expected_seq + 1);
+                txn.insert(TreeId::History, &key, &chunk)?;
             }
             if encoded.header.status.is_finished() {
                 clear_pending(txn, &id, &mut book)?;

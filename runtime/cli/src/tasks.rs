@@ -22,8 +22,15 @@ pub struct WasmTasks {
     modules: BTreeMap<String, Result<Module, String>>,
     /// How modules run (memory limit, warm instances).
     options: ModuleOptions,
+    /// Resources already resolved to a loaded module, for those whose
+    /// resolution does not depend on the task's input (all but `lambda:invoke`):
+    /// a workflow calls the same few resources again and again.
+    resolved: Vec<(String, Module)>,
     execution_name: String,
 }
+
+/// Most resources [`WasmTasks`] remembers the module of.
+const MAX_RESOLVED: usize = 32;
 
 impl WasmTasks {
     /// Finds every `NAME.wasm` of `dirs` and each `NAME=PATH` of `pairs`; each is
@@ -64,6 +71,7 @@ impl WasmTasks {
             files,
             modules: BTreeMap::new(),
             options,
+            resolved: Vec::new(),
             execution_name: execution_name.to_string(),
         })
     }
@@ -91,6 +99,11 @@ fn load_module(host: &Host, path: &Path, options: ModuleOptions) -> Result<Modul
 
 impl TaskRunner for WasmTasks {
     fn run(&mut self, request: &TaskRequest) -> Result<Value, Failure> {
+        let known = self.resolved.iter().find(|(r, _)| *r == request.resource);
+        if let Some((_, module)) = known {
+            let shape = Shape::Plain;
+            return invoke(&self.host, module, shape, request, &self.execution_name);
+        }
         let (name, shape) = match resource::resolve(&request.resource, &request.input) {
             TaskTarget::Module { name, shape, .. } => (name, shape),
             TaskTarget::Unsupported(what) => {
@@ -116,6 +129,10 @@ impl TaskRunner for WasmTasks {
             ))
             }
         };
+        if shape == Shape::Plain && self.resolved.len() < MAX_RESOLVED {
+            self.resolved
+                .push((request.resource.clone(), module.clone()));
+        }
         invoke(&self.host, &module, shape, request, &self.execution_name)
     }
 }

@@ -175,7 +175,8 @@ impl Driver {
             id: execution_arn,
             machine,
             snapshot: Snapshot {
-                definition: request.definition,
+                // Nothing of an Express execution is stored.
+                definition_key: String::new(),
                 execution,
                 running: Vec::new(),
             },

@@ -23,7 +23,9 @@
 //! # Layout
 //! - `config`: [`DriverConfig`]: region, account, limits, queue sizes.
 //! - `error`: [`DriverError`], what callers match on.
-//! - `machines`: compiled definitions, cached by their text.
+//! - `machines`: compiled definitions, cached by their text and by their key
+//!   in the store's definitions table (where a Standard execution's
+//!   definition is stored once).
 //! - `snapshot`: what a Standard execution's row holds for the engine.
 //! - `tasks`: running a Task's resource: modules from the store on the WASM
 //!   host, Lambda's error shapes, activities, token-only waits.

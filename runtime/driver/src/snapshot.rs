@@ -1,6 +1,8 @@
 //! What a Standard execution's row holds for the driver: the engine's state,
-//! the definition it runs (so an UpdateStateMachine does not change running
+//! which definition it runs (so an UpdateStateMachine does not change running
 //! executions, as on AWS), and the tasks handed out and not yet answered.
+//! The definition's text is stored once, in the store's definitions table;
+//! the snapshot, rewritten by every transition, holds its key.
 
 use engine::{Execution, TaskRequest};
 use serde::{Deserialize, Serialize};
@@ -10,8 +12,9 @@ use crate::error::DriverError;
 /// The driver's part of an execution record (`ExecutionRecord::snapshot`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Snapshot {
-    /// The definition the execution runs.
-    pub definition: String,
+    /// The key of the definition the execution runs in the store's
+    /// definitions table.
+    pub definition_key: String,
     /// The engine's state.
     pub execution: Execution,
     /// Tasks the engine waits for, with the token each was given: after a

@@ -16,7 +16,7 @@ use wasm_host::Host;
 use crate::actor::{random_seed, store_status, Actor, Commit, Msg};
 use crate::config::DriverConfig;
 use crate::error::DriverError;
-use crate::machines::MachineCache;
+use crate::machines::{stored_definition, MachineCache};
 use crate::snapshot::Snapshot;
 use crate::stats::Stats;
 use crate::tasks::{classify, TaskService, Work};
@@ -144,7 +144,9 @@ impl Shared {
             return Ok(None);
         }
         let snapshot = Snapshot::decode(&record.snapshot, id)?;
-        let machine = self.machines.get(&snapshot.definition)?;
+        let machine = self
+            .machines
+            .get_stored(&snapshot.definition_key, &*self.store, id)?;
         let (tx, rx) = mpsc::unbounded_channel();
         let rerun_tasks: Vec<_> = if rerun {
             snapshot
@@ -362,6 +364,9 @@ impl Driver {
             return idempotent(existing, &request.input_text, &arn);
         }
         let (machine, execution, step) = shared.begin(&mut request, &arn, false)?;
+        let definition_key = shared
+            .machines
+            .stored_key(&request.definition, &*shared.store)?;
         let now = execution.info.start_time;
         let record = ExecutionRecord {
             id: arn.clone(),
@@ -382,7 +387,7 @@ impl Driver {
             id: arn.clone(),
             machine,
             snapshot: Snapshot {
-                definition: request.definition,
+                definition_key,
                 execution,
                 running: Vec::new(),
             },
@@ -441,7 +446,8 @@ impl Driver {
             .store
             .get_execution(arn)?
             .ok_or_else(|| DriverError::ExecutionDoesNotExist(arn.to_string()))?;
-        Ok(Snapshot::decode(&record.snapshot, arn)?.definition)
+        let key = Snapshot::decode(&record.snapshot, arn)?.definition_key;
+        stored_definition(&key, &*self.shared.store, arn)
     }
 
     /// Feeds `event` to a stored execution and waits until its transition is

@@ -44,6 +44,8 @@ pub enum TreeId {
     BlobRefs,
     /// Execution ARN -> JSON record of a pending asynchronous Express start.
     ExpressStarts,
+    /// sha256 hex of a definition -> its text.
+    Definitions,
     /// `format` -> the store format version, a big-endian `u32` (see
     /// `sled_store`).
     Meta,
@@ -51,7 +53,7 @@ pub enum TreeId {
 
 impl TreeId {
     /// Every tree, in index order.
-    pub const ALL: [TreeId; 17] = [
+    pub const ALL: [TreeId; 18] = [
         TreeId::Machines,
         TreeId::Versions,
         TreeId::Executions,
@@ -68,6 +70,7 @@ impl TreeId {
         TreeId::Blobs,
         TreeId::BlobRefs,
         TreeId::ExpressStarts,
+        TreeId::Definitions,
         TreeId::Meta,
     ];
 
@@ -95,6 +98,7 @@ impl TreeId {
             TreeId::Blobs => "module_blobs",
             TreeId::BlobRefs => "module_blob_refs",
             TreeId::ExpressStarts => "express_starts",
+            TreeId::Definitions => "definitions",
             TreeId::Meta => "meta",
         }
     }

@@ -17,8 +17,8 @@
 //!
 //! - `error`: [`StoreError`], the error every call returns.
 //! - `machines`, `executions`, `history`, `timers`, `tokens`, `activities`,
-//!   `modules`, `express_starts`: each table's records and trait, documenting
-//!   its key order.
+//!   `modules`, `express_starts`, `definitions`: each table's records and
+//!   trait, documenting its key order.
 //! - `store`: [`Store`], all the traits at once (`Arc<dyn Store>`).
 //! - `page`: [`PageRequest`] and [`Page`], for listings.
 //! - `durability`: [`Ticket`] (wait until a write is on disk) and the group
@@ -36,6 +36,7 @@
 
 mod activities;
 mod codec;
+mod definitions;
 mod durability;
 mod error;
 mod executions;
@@ -55,6 +56,7 @@ mod timers;
 mod tokens;
 
 pub use activities::{Activities, ActivityRecord, ActivityTaskRecord};
+pub use definitions::Definitions;
 pub use durability::{Durable, Ticket};
 pub use error::{Result, StoreError};
 pub use executions::{

@@ -17,7 +17,7 @@
 //!
 //! # Format version
 //!
-//! The `meta` tree's key `format` holds `FORMAT_VERSION` (2). Opening a
+//! The `meta` tree's key `format` holds `FORMAT_VERSION` (3). Opening a
 //! directory with another version, or with data but no version (format 1,
 //! before versions were recorded), fails with
 //! [`StoreError::UnsupportedFormat`] before anything is written; an empty
@@ -52,8 +52,10 @@ use crate::redo;
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The on-disk format this version reads and writes. 2: the history events
-/// of one write are one value, a `meta` tree holds the version.
-const FORMAT_VERSION: u32 = 2;
+/// of one write are one value, a `meta` tree holds the version. 3: the
+/// `definitions` tree, to which executions' snapshots refer (the driver's
+/// snapshots held the definition text before).
+const FORMAT_VERSION: u32 = 3;
 
 /// The key of the format version in the `meta` tree.
 const FORMAT_KEY: &[u8] = b"format";
@@ -337,16 +339,15 @@ mod tests {
         {
             let db = sled::open(dir.path()).expect("sled");
             let meta = db.open_tree(TreeId::Meta.name()).expect("meta");
-            meta.insert(FORMAT_KEY, &3u32.to_be_bytes())
+            let newer = FORMAT_VERSION + 1;
+            meta.insert(FORMAT_KEY, &newer.to_be_bytes())
                 .expect("insert");
             db.flush().expect("flush");
         }
         assert!(matches!(
             SledStore::open(dir.path()),
-            Err(StoreError::UnsupportedFormat {
-                found: 3,
-                expected: FORMAT_VERSION
-            })
+            Err(StoreError::UnsupportedFormat { found, expected: FORMAT_VERSION })
+                if found == FORMAT_VERSION + 1
         ));
 
         // A store from before format versions: data, no version.

@@ -1,6 +1,7 @@
 //! [`Store`]: every table at once.
 
 use crate::activities::Activities;
+use crate::definitions::Definitions;
 use crate::executions::Executions;
 use crate::express_starts::ExpressStarts;
 use crate::history::History;
@@ -22,6 +23,7 @@ pub trait Store:
     + Activities
     + Modules
     + ExpressStarts
+    + Definitions
     + Send
     + Sync
 {
@@ -36,6 +38,7 @@ impl<T> Store for T where
         + Activities
         + Modules
         + ExpressStarts
+        + Definitions
         + Send
         + Sync
 {

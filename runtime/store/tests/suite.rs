@@ -43,6 +43,7 @@ on_both_backends!(
     modules_are_content_addressed_and_refcounted,
     activity_tasks_are_claimed_oldest_first,
     activities_are_updated_in_place,
+    definitions_are_stored_once_by_content,
     purge_removes_old_finished_executions_only,
     running_index_follows_status,
     leases_are_exclusive_until_they_expire,
@@ -603,6 +604,25 @@ fn modules_are_content_addressed_and_refcounted(store: &dyn Store) {
         Err(StoreError::NotFound(_))
     ));
     assert!(store.list_modules().expect("list").is_empty());
+}
+
+fn definitions_are_stored_once_by_content(store: &dyn Store) {
+    let text = r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#;
+    let (key, ticket) = store.put_definition(text).expect("put");
+    ticket.wait().expect("durable");
+    assert_eq!(key.len(), 64);
+    assert_eq!(store.put_definition(text).expect("again").0, key);
+    let (other, _) = store.put_definition("{}").expect("other");
+    assert_ne!(other, key);
+    assert_eq!(
+        store.get_definition(&key).expect("get").as_deref(),
+        Some(text)
+    );
+    assert_eq!(
+        store.get_definition(&other).expect("get").as_deref(),
+        Some("{}")
+    );
+    assert_eq!(store.get_definition("nope").expect("get"), None);
 }
 
 fn activities_are_updated_in_place(store: &dyn Store) {

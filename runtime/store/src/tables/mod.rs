@@ -1,6 +1,7 @@
 //! The store's traits implemented once, for every [`Kv`] backend.
 
 mod activities;
+mod definitions;
 mod executions;
 mod express_starts;
 mod history;

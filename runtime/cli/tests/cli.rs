@@ -362,3 +362,33 @@ fn bench_measures_task_chain_workloads_and_writes_json() {
         assert!(written[0].get("error").is_none(), "{written}");
     }
 }
+
+#[test]
+fn repeated_resources_resolve_each_time_to_the_module_they_name() {
+    // The same Lambda ARN twice, then lambda:invoke twice with the module named
+    // by the input: the second names a module that does not exist.
+    let def = temp_file(
+        "repeat.asl.json",
+        r#"{"StartAt":"A","States":{
+            "A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:bench-add-field","Next":"B"},
+            "B":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:bench-add-field","Next":"C"},
+            "C":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"bench-add-field","Payload.$":"$"},"ResultSelector":{"hops.$":"$.Payload.hops","fn":"nope"},"Next":"D"},
+            "D":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName.$":"$.fn","Payload.$":"$"},"End":true}}}"#,
+    );
+    let out = stepwise(&[
+        "run",
+        def.to_str().unwrap(),
+        "--input",
+        "{}",
+        "--modules",
+        guests().to_str().unwrap(),
+    ]);
+    let result = last_line_json(&out);
+    assert_eq!(result["status"], "FAILED", "{result}");
+    assert!(
+        result["cause"]
+            .as_str()
+            .is_some_and(|c| c.contains("No module named 'nope'")),
+        "{result}"
+    );
+}

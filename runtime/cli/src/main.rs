@@ -1,7 +1,8 @@
 //! The `stepwise` command.
 //!
 //! # Layout
-//! - `main.rs`: argument parsing (clap) and dispatch.
+//! - `main.rs`: argument parsing (clap), dispatch, and the global allocator
+//!   (mimalloc).
 //! - [`validate_cmd`]: `stepwise validate FILE`.
 //! - [`run_cmd`]: `stepwise run FILE`: one execution in-process, no server.
 //! - [`bench_cmd`]: `stepwise bench WORKLOAD...`: the engine benchmark.

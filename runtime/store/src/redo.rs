@@ -1,6 +1,8 @@
-//! The redo log's entry format: a transaction's writes, in order.
+//! The redo log's entry format: a transaction's id, then its writes, in
+//! order.
 //!
 //! ```text
+//! [id: u64]
 //! per write: [tree index: u8] [kind: 1 = set, 2 = remove] [key length: u32] [key]
 //!            (set only:) [value length: u32] [value]
 //! ```
@@ -11,8 +13,8 @@ use crate::kv::{TreeId, Write};
 const SET: u8 = 1;
 const REMOVE: u8 = 2;
 
-/// A redo entry for `writes`.
-pub(crate) fn encode(writes: &[Write]) -> Result<Vec<u8>> {
+/// The redo entry of transaction `id`, which makes `writes`.
+pub(crate) fn encode(id: u64, writes: &[Write]) -> Result<Vec<u8>> {
     let len = |bytes: &[u8]| {
         u32::try_from(bytes.len())
             .map(u32::to_be_bytes)
@@ -22,7 +24,8 @@ pub(crate) fn encode(writes: &[Write]) -> Result<Vec<u8>> {
         .iter()
         .map(|(_, key, value)| 10 + key.len() + value.as_ref().map_or(0, |v| 4 + v.len()))
         .sum();
-    let mut out = Vec::with_capacity(size);
+    let mut out = Vec::with_capacity(8 + size);
+    out.extend_from_slice(&id.to_be_bytes());
     for (tree, key, value) in writes {
         out.push(tree.index() as u8);
         out.push(if value.is_some() { SET } else { REMOVE });
@@ -36,9 +39,19 @@ pub(crate) fn encode(writes: &[Write]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Reads back [`encode`].
-pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<Write>> {
+/// The id of an [`encode`]d entry.
+pub(crate) fn id(bytes: &[u8]) -> Result<u64> {
     let mut reader = Reader(bytes);
+    let id = reader.take(8)?;
+    Ok(u64::from_be_bytes([
+        id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7],
+    ]))
+}
+
+/// Reads back [`encode`]: the id and the writes.
+pub(crate) fn decode(bytes: &[u8]) -> Result<(u64, Vec<Write>)> {
+    let id = id(bytes)?;
+    let mut reader = Reader(&bytes[8..]);
     let mut writes = Vec::new();
     while !reader.0.is_empty() {
         let [tree, kind] = *reader.take(2)? else {
@@ -60,7 +73,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<Write>> {
         };
         writes.push((tree, key, value));
     }
-    Ok(writes)
+    Ok((id, writes))
 }
 
 /// What is left of an entry being decoded.
@@ -96,23 +109,26 @@ mod tests {
             (TreeId::Timers, vec![0; 9], None),
             (TreeId::BlobRefs, Vec::new(), Some(Vec::new())),
         ];
-        let bytes = encode(&writes).expect("encode");
-        assert_eq!(decode(&bytes).expect("decode"), writes);
-        for cut in 1..bytes.len() {
+        let bytes = encode(42, &writes).expect("encode");
+        assert_eq!(id(&bytes).expect("id"), 42);
+        assert_eq!(decode(&bytes).expect("decode"), (42, writes.clone()));
+        for cut in 0..bytes.len() {
             let decoded = decode(&bytes[..cut]);
             assert!(
-                decoded.is_err() || decoded.as_ref().is_ok_and(|w| w.len() < writes.len()),
+                decoded.is_err() || decoded.as_ref().is_ok_and(|(_, w)| w.len() < writes.len()),
                 "cut at {cut}"
             );
         }
+        let entry = |body: &[u8]| [&7u64.to_be_bytes()[..], body].concat();
         assert!(matches!(
-            decode(&[99, 1, 0, 0, 0, 0]),
+            decode(&entry(&[99, 1, 0, 0, 0, 0])),
             Err(StoreError::Corrupt(_))
         ));
         assert!(matches!(
-            decode(&[0, 7, 0, 0, 0, 0]),
+            decode(&entry(&[0, 7, 0, 0, 0, 0])),
             Err(StoreError::Corrupt(_))
         ));
-        assert!(matches!(decode(&[0]), Err(StoreError::Corrupt(_))));
+        assert!(matches!(decode(&entry(&[0])), Err(StoreError::Corrupt(_))));
+        assert!(matches!(decode(&[0; 7]), Err(StoreError::Corrupt(_))));
     }
 }

@@ -181,7 +181,7 @@ EOF
             [ "$r" != p ] || perf_wait
         done
     done
-    say "3. store after benchmarks 1-3: $(du -sh "$DATA/store" | cut -f1); timers delivered before their execution could be read (server log 'Execution Does Not Exist', each redelivered 30 s later): $(grep -c 'Execution Does Not Exist' "$DATA/server.log" || true)"
+    say "3. store after benchmarks 1-3: $(du -sh "$DATA/store" | cut -f1); timers delivered before their execution could be read (server log 'Execution Does Not Exist', each redelivered by the timer loop 5 s later): $(grep -c 'Execution Does Not Exist' "$DATA/server.log" || true)"
 fi
 
 [ -z "$PID" ] || stop_server

@@ -10,8 +10,7 @@ use engine::runner::TaskRunner;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-use wasm_host::{Host, HostConfig, Module, ModuleOptions, TaskInvocation};
+use wasm_host::{Host, HostConfig, Module, ModuleOptions};
 
 /// Runs tasks with loaded components.
 pub struct WasmTasks {
@@ -102,7 +101,15 @@ impl TaskRunner for WasmTasks {
         let known = self.resolved.iter().find(|(r, _)| *r == request.resource);
         if let Some((_, module)) = known {
             let shape = Shape::Plain;
-            return invoke(&self.host, module, shape, request, &self.execution_name);
+            return driver::tasks::invoke(
+                &self.host,
+                module,
+                shape,
+                request,
+                &self.execution_name,
+                None,
+                true,
+            );
         }
         let (name, shape) = match resource::resolve(&request.resource, &request.input) {
             TaskTarget::Module { name, shape, .. } => (name, shape),
@@ -133,45 +140,14 @@ impl TaskRunner for WasmTasks {
             self.resolved
                 .push((request.resource.clone(), module.clone()));
         }
-        invoke(&self.host, &module, shape, request, &self.execution_name)
-    }
-}
-
-/// Runs `module` on `request` as `driver::tasks::invoke` does (input and result
-/// shaped for `shape`, Lambda-shaped failures, log lines to standard error), but
-/// writes the input with `serde_json::to_string` and takes the result the host
-/// already parsed ([`wasm_host::TaskOutput::value`]) instead of parsing its text
-/// again: a workflow of short tasks spends a good part of its time there.
-fn invoke(
-    host: &Host,
-    module: &Module,
-    shape: Shape,
-    request: &TaskRequest,
-    execution_name: &str,
-) -> Result<Value, Failure> {
-    let input = resource::module_input(shape, &request.input);
-    // A Value always serializes (its keys are strings).
-    let text = serde_json::to_string(&*input).unwrap_or_default();
-    let mut invocation = TaskInvocation::new(text);
-    invocation.timeout = request.timeout_seconds.map(Duration::from_secs);
-    invocation.heartbeat = request.heartbeat_seconds.map(Duration::from_secs);
-    invocation.execution_name = execution_name.to_string();
-    invocation.state_name = request.state_name.clone();
-    invocation.task_token = request.token.clone();
-    match host.invoke(module, invocation) {
-        Ok(out) => {
-            for line in &out.logs {
-                eprintln!(
-                    "[{execution_name}/{}] {:?}: {}",
-                    request.state_name, line.level, line.message
-                );
-            }
-            Ok(resource::task_result(shape, out.value))
-        }
-        Err(failure) => Err(driver::tasks::lambda_error(
+        driver::tasks::invoke(
+            &self.host,
+            &module,
             shape,
-            &request.resource,
-            Failure::new(failure.error, failure.cause),
-        )),
+            request,
+            &self.execution_name,
+            None,
+            true,
+        )
     }
 }

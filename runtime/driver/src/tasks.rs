@@ -83,8 +83,9 @@ pub fn invoke(
     cancel: Option<CancelToken>,
     print_logs: bool,
 ) -> Result<Value, Failure> {
-    let mut invocation =
-        TaskInvocation::new(resource::module_input(shape, &request.input).to_string());
+    let input = resource::module_input(shape, &request.input);
+    // A Value always serializes (its keys are strings).
+    let mut invocation = TaskInvocation::new(serde_json::to_string(&*input).unwrap_or_default());
     invocation.timeout = request.timeout_seconds.map(Duration::from_secs);
     invocation.heartbeat = request.heartbeat_seconds.map(Duration::from_secs);
     invocation.execution_name = execution_name.to_string();
@@ -101,10 +102,8 @@ pub fn invoke(
                     );
                 }
             }
-            let value: Value = serde_json::from_str(&out.output).map_err(|e| {
-                Failure::new(TASK_FAILED, format!("the task's output is not JSON: {e}"))
-            })?;
-            Ok(resource::task_result(shape, value))
+            // The host parsed the output to check it is JSON: no second parse.
+            Ok(resource::task_result(shape, out.value))
         }
         Err(failure) => Err(lambda_error(
             shape,

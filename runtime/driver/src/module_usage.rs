@@ -2,8 +2,11 @@
 //! checks so that a module is not removed under an execution that uses it.
 //!
 //! The check reads the definition each running Standard execution runs (the
-//! one it started with, whatever updates its machine had since) and looks at
-//! its Task states' resources as [`engine::resource::resolve`] does. A
+//! one it started with, whatever updates its machine had since), and that of
+//! each asynchronous Express execution still running, and looks at their Task
+//! states' resources as [`engine::resource::resolve`] does. (A synchronous
+//! Express execution, at most 5 minutes long, is not seen: a module deleted
+//! under it fails its next task of it with `States.TaskFailed`.) A
 //! `lambda:invoke` task whose `FunctionName` is computed at run time
 //! (`FunctionName.$`, a JSONata expression) may call any module, so it counts
 //! as a use of every module.
@@ -19,8 +22,8 @@ use crate::standard::Driver;
 const BATCH: usize = 1_000;
 
 impl Driver {
-    /// Up to `limit` running Standard executions (ARNs) whose definition may
-    /// call module `name`.
+    /// Up to `limit` running executions (ARNs; Standard, then asynchronous
+    /// Express) whose definition may call module `name`.
     pub fn executions_using_module(
         &self,
         name: &str,
@@ -61,6 +64,27 @@ impl Driver {
                 break;
             }
             after = ids.last().cloned();
+        }
+        // Asynchronous Express executions still running (their starts are
+        // kept until they end, with the definition).
+        let mut after: Option<String> = None;
+        while users.len() < limit {
+            let starts = self
+                .shared
+                .store
+                .pending_express_starts(after.as_deref(), BATCH)?;
+            let Some(last) = starts.last() else {
+                break;
+            };
+            after = Some(last.arn.clone());
+            for start in starts {
+                let uses = *decided
+                    .entry(start.definition)
+                    .or_insert_with_key(|definition| definition_may_call(definition, name));
+                if uses && users.len() < limit {
+                    users.push(start.arn);
+                }
+            }
         }
         Ok(users)
     }

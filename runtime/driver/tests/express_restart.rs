@@ -94,3 +94,24 @@ fn an_acknowledged_start_runs_again_after_a_crash() {
         assert_eq!(Stats::get(&driver.stats().started), 0);
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_async_express_execution_keeps_its_module_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let driver = open(dir.path());
+    let calls = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 60, "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:resize", "End": true}}});
+    driver
+        .start_express(request(&calls, "uses"), arn("uses"))
+        .await
+        .unwrap();
+    assert_eq!(
+        driver.executions_using_module("resize", 3).unwrap(),
+        [arn("uses")]
+    );
+    assert!(driver
+        .executions_using_module("other", 3)
+        .unwrap()
+        .is_empty());
+}

@@ -189,6 +189,11 @@ def machines(endpoint):
     d = wait_status(sfn, ex)
     assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"k": 1}, d
     assert d["stateMachineArn"] == v["stateMachineArn"] and d["stateMachineVersionArn"] == v1, d
+    # Listed under the machine's own ARN and under its version's, not another's.
+    for listed_by, expected in ((v["stateMachineArn"], [ex]), (v1, [ex]), (v2, [])):
+        got = [e["executionArn"] for e in
+               sfn.list_executions(stateMachineArn=listed_by)["executions"]]
+        assert got == expected, (listed_by, got)
     expect_error("StateMachineDoesNotExist", sfn.describe_state_machine,
                  stateMachineArn=v["stateMachineArn"] + ":9")
     sfn.delete_state_machine(stateMachineArn=v["stateMachineArn"])
@@ -216,6 +221,9 @@ def standard(endpoint):
                  name="run-1", input='{"who":"bob"}')
     running = sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]
     assert [e["executionArn"] for e in running] == [ex], running
+    # Nothing is ever redriven.
+    assert sfn.list_executions(stateMachineArn=arn, redriveFilter="REDRIVEN")["executions"] == []
+    assert len(sfn.list_executions(stateMachineArn=arn, redriveFilter="NOT_REDRIVEN")["executions"]) == 1
 
     d = wait_status(sfn, ex)
     assert d["status"] == "SUCCEEDED", d

@@ -100,7 +100,8 @@ pub struct ExecutionRecord {
     /// The execution ARN.
     pub arn: String,
     /// The ARN the execution was started with (machine, version or alias);
-    /// listings by machine use it.
+    /// listings by machine use it (an execution started with a version or
+    /// alias is also listed under the machine's own ARN).
     pub state_machine_arn: String,
     /// The execution's name.
     pub name: String,
@@ -198,7 +199,8 @@ impl Default for ExecutionRecord {
 /// Which executions [`Executions::list_executions`] returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecutionQuery {
-    /// Executions started with this ARN.
+    /// Executions started with this ARN: a version's or alias's lists only
+    /// those started with it, a machine's own ARN all of the machine's.
     pub state_machine_arn: String,
     /// Only those with this status.
     pub status: Option<ExecutionStatus>,

@@ -104,6 +104,16 @@ pub(crate) fn by_machine_prefix(machine_arn: &str, status_tag: u8) -> Vec<u8> {
     key
 }
 
+/// The machine's own ARN when `arn` names one of its versions or aliases
+/// (`arn:<partition>:states:<region>:<account>:stateMachine:<name>:<qualifier>`);
+/// `None` for any other text.
+pub(crate) fn unqualified_machine(arn: &str) -> Option<&str> {
+    let mut colons = arn.match_indices(':').map(|(i, _)| i);
+    let seventh = colons.nth(6)?;
+    let is_machine = arn.split(':').nth(5) == Some("stateMachine");
+    (is_machine && seventh + 1 < arn.len()).then(|| &arn[..seventh])
+}
+
 /// The rest of a [`by_machine_prefix`] key: start time and id.
 pub(crate) fn by_machine_suffix(start_ms: i64, execution_id: &str) -> Vec<u8> {
     let mut key = ord_i64(start_ms).to_vec();
@@ -168,6 +178,23 @@ mod tests {
         for t in times {
             assert_eq!(read_ord_i64(&ord_i64(t)).ok(), Some(t));
         }
+    }
+
+    #[test]
+    fn versions_and_aliases_name_their_machine() {
+        let machine = "arn:aws:states:us-east-1:123456789012:stateMachine:orders";
+        assert_eq!(unqualified_machine(&format!("{machine}:3")), Some(machine));
+        assert_eq!(
+            unqualified_machine(&format!("{machine}:live")),
+            Some(machine)
+        );
+        assert_eq!(unqualified_machine(machine), None);
+        assert_eq!(unqualified_machine(&format!("{machine}:")), None);
+        assert_eq!(
+            unqualified_machine("arn:aws:states:us-east-1:123456789012:activity:a:b"),
+            None
+        );
+        assert_eq!(unqualified_machine("machine"), None);
     }
 
     #[test]

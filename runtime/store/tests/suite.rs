@@ -33,6 +33,7 @@ on_both_backends!(
     state_machines_are_created_updated_listed_and_deleted,
     versions_are_published_once_per_revision,
     executions_are_listed_newest_first_by_page_and_status,
+    executions_of_versions_are_listed_under_their_machine_too,
     transitions_apply_atomically_and_conflicts_write_nothing,
     a_first_transition_creates_the_execution,
     transitions_that_break_the_rules_are_refused,
@@ -282,6 +283,45 @@ fn executions_are_listed_newest_first_by_page_and_status(store: &dyn Store) {
         }),
         Err(StoreError::Invalid(_))
     ));
+}
+
+fn executions_of_versions_are_listed_under_their_machine_too(store: &dyn Store) {
+    let version = format!("{MACHINE}:2");
+    let alias = format!("{MACHINE}:live");
+    create(store, &execution(MACHINE, "plain", 100, 1));
+    create(store, &execution(&version, "pinned", 200, 1));
+    create(store, &execution(&alias, "aliased", 300, 1));
+    let pinned = get(store, &exec_id("pinned"));
+    ok(store.apply(finish(&pinned, ExecutionStatus::Succeeded, 400)));
+    let names = |arn: &str, status| {
+        store
+            .list_executions(&ExecutionQuery {
+                state_machine_arn: arn.to_owned(),
+                status,
+                page: PageRequest {
+                    token: None,
+                    max_results: 10,
+                },
+            })
+            .expect("list")
+            .items
+            .into_iter()
+            .map(|e| e.name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(MACHINE, None), ["aliased", "pinned", "plain"]);
+    assert_eq!(names(&version, None), ["pinned"]);
+    assert_eq!(names(&alias, None), ["aliased"]);
+    assert_eq!(names(MACHINE, Some(ExecutionStatus::Succeeded)), ["pinned"]);
+    assert_eq!(
+        names(MACHINE, Some(ExecutionStatus::Running)),
+        ["aliased", "plain"]
+    );
+    assert!(names(&version, Some(ExecutionStatus::Running)).is_empty());
+    // Purged from every listing.
+    assert_eq!(store.purge_finished(1_000, 10).unwrap(), 1);
+    assert_eq!(names(MACHINE, None), ["aliased", "plain"]);
+    assert!(names(&version, None).is_empty());
 }
 
 fn a_first_transition_creates_the_execution(store: &dyn Store) {

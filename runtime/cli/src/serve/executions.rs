@@ -303,6 +303,15 @@ pub fn list(
              executions are not kept",
         ));
     }
+    if request.redrive_filter == Some(ExecutionRedriveFilter::Redriven) {
+        // Stepwise does not redrive executions: none has been redriven.
+        return Ok(ListExecutionsOutput {
+            executions: Vec::new(),
+            next_token: None,
+        });
+    }
+    // A machine's own ARN lists the executions of all its versions and
+    // aliases too; a version's or alias's ARN only those started with it.
     let query = ExecutionQuery {
         state_machine_arn: machine_arn.as_str().to_owned(),
         status: request

@@ -19,17 +19,23 @@ pub(super) fn index_entries(
     header: &Header,
 ) -> Vec<(TreeId, Vec<u8>)> {
     let suffix = keys::by_machine_suffix(identity.start_ms, id);
-    let by_machine = |tag| {
-        [
-            keys::by_machine_prefix(&identity.state_machine_arn, tag),
-            suffix.clone(),
-        ]
-        .concat()
+    let by_machine = |arn: &str, tag| {
+        (
+            TreeId::ByMachine,
+            [keys::by_machine_prefix(arn, tag), suffix.clone()].concat(),
+        )
     };
-    let mut entries = vec![
-        (TreeId::ByMachine, by_machine(0)),
-        (TreeId::ByMachine, by_machine(header.status.code())),
-    ];
+    let started_with = identity.state_machine_arn.as_str();
+    let mut entries = Vec::with_capacity(5);
+    // Listed under the ARN it was started with and, when that names a
+    // version or alias, under the machine's own ARN too.
+    for arn in [Some(started_with), keys::unqualified_machine(started_with)]
+        .into_iter()
+        .flatten()
+    {
+        entries.push(by_machine(arn, 0));
+        entries.push(by_machine(arn, header.status.code()));
+    }
     match header.stop_ms {
         Some(stop_ms) if header.status.is_finished() => {
             entries.push((TreeId::Finished, keys::finished(stop_ms, id)));

@@ -25,7 +25,9 @@
 //! - `error`: [`DriverError`], what callers match on.
 //! - `machines`: compiled definitions, cached by their text and by their key
 //!   in the store's definitions table (where a Standard execution's
-//!   definition is stored once).
+//!   definition is stored once); what Stepwise cannot run in a valid
+//!   definition ([`unsupported`]).
+//! - `definition_walk`: a definition's states as written, nested ones too.
 //! - `snapshot`: what a Standard execution's row holds for the engine.
 //! - `tasks`: running a Task's resource: modules from the store on the WASM
 //!   host, Lambda's error shapes, activities, token-only waits.
@@ -40,6 +42,7 @@
 
 mod actor;
 mod config;
+mod definition_walk;
 mod error;
 mod express;
 mod machines;
@@ -54,7 +57,7 @@ mod tokens;
 pub use config::DriverConfig;
 pub use error::DriverError;
 pub use express::ExpressOutcome;
-pub use machines::compile;
+pub use machines::{compile, unsupported};
 pub use standard::{Driver, StartRequest};
 pub use stats::Stats;
 pub use tokens::ActivityTask;

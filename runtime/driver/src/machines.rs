@@ -3,11 +3,43 @@
 //! than a lookup.
 
 use asl::model::StateMachine;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use store::Store;
 
+use crate::definition_walk::any_state;
 use crate::error::DriverError;
+
+/// Why Stepwise cannot run a valid definition, naming the field by its JSON
+/// pointer: a Distributed Map's `ItemReader` (items read from S3 or another
+/// service) or `ResultWriter` (results written to S3). Running such a Map on
+/// its input instead would give a plausible result from the wrong data, so
+/// the definition is refused where it is stored.
+pub fn unsupported(definition: &str) -> Option<String> {
+    let definition: Value = serde_json::from_str(definition).ok()?;
+    let mut why = None;
+    any_state(&definition, &mut |pointer, state| {
+        if state.get("Type").and_then(Value::as_str) != Some("Map") {
+            return false;
+        }
+        why = if state.get("ItemReader").is_some() {
+            Some(format!(
+                "{pointer}/ItemReader: Stepwise cannot read a Map's items from another \
+                 service; give them in the state's input (ItemsPath or Items)"
+            ))
+        } else if state.get("ResultWriter").is_some() {
+            Some(format!(
+                "{pointer}/ResultWriter: Stepwise cannot write a Map's results to another \
+                 service; without ResultWriter they are the state's output"
+            ))
+        } else {
+            None
+        };
+        why.is_some()
+    });
+    why
+}
 
 /// Compiles a definition (already validated by whoever stored it).
 pub fn compile(definition: &str) -> Result<StateMachine, DriverError> {
@@ -96,4 +128,33 @@ pub(crate) fn stored_definition(
             "the definition of execution {id} ({key}) is missing from the store"
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn maps_reading_or_writing_elsewhere_are_refused_by_pointer() {
+        let map = |extra: Value| {
+            let mut state = json!({"Type": "Map", "End": true, "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}});
+            state
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            json!({"StartAt": "M", "States": {"M": state}}).to_string()
+        };
+        let reader = unsupported(&map(json!({"ItemReader": {
+            "Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b", "Key": "k"}}})))
+        .unwrap();
+        assert!(reader.starts_with("/States/M/ItemReader: "), "{reader}");
+        let writer = unsupported(&map(json!({"ResultWriter": {
+            "Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "p"}}})))
+        .unwrap();
+        assert!(writer.starts_with("/States/M/ResultWriter: "), "{writer}");
+        assert_eq!(unsupported(&map(json!({}))), None);
+    }
 }

@@ -15,6 +15,7 @@ use engine::resource::{self, TaskTarget};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
+use crate::definition_walk::any_state;
 use crate::error::DriverError;
 use crate::standard::Driver;
 
@@ -93,25 +94,8 @@ impl Driver {
 /// Whether a definition (JSON text) has a Task state that may call module
 /// `name`. A definition that does not parse calls nothing.
 fn definition_may_call(definition: &str, name: &str) -> bool {
-    serde_json::from_str::<Value>(definition).is_ok_and(|d| states_may_call(&d, name))
-}
-
-/// Walks a `States` block and the blocks nested in Parallel branches and Map
-/// processors.
-fn states_may_call(block: &Value, name: &str) -> bool {
-    let Some(states) = block.get("States").and_then(Value::as_object) else {
-        return false;
-    };
-    states.values().any(|state| {
-        let nested = state
-            .get("Branches")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .chain(state.get("Iterator"))
-            .chain(state.get("ItemProcessor"));
-        task_may_call(state, name) || nested.into_iter().any(|b| states_may_call(b, name))
-    })
+    serde_json::from_str::<Value>(definition)
+        .is_ok_and(|d| any_state(&d, &mut |_, state| task_may_call(state, name)))
 }
 
 /// Whether one state is a Task that may call module `name`.

@@ -28,6 +28,7 @@
 //!   and modules.
 //! - `error.rs`: [`ErrorCode`] and [`ApiError`], and their HTTP statuses.
 //! - `reply.rs`: response builders: JSON, the error shapes.
+//! - `request_id.rs`: the `x-amzn-RequestId` of every AWS protocol reply.
 //! - `metrics.rs`: [`Metrics`], counters and a histogram in Prometheus text.
 
 pub mod arn;
@@ -40,6 +41,7 @@ mod name;
 mod operation;
 mod protocol;
 mod reply;
+mod request_id;
 mod routes;
 mod server;
 

@@ -13,7 +13,8 @@
 //!
 //! A known path with another method is 405, any other path 404, both as JSON
 //! errors. Names in paths are percent-decoded, then checked like every name.
-//! A panic while answering is a 500 `InternalFailure`.
+//! A panic while answering is a 500 `InternalFailure`. Every reply on `/`
+//! carries a fresh `x-amzn-RequestId`.
 
 use crate::backend::Backend;
 use crate::error::{excerpt, ApiError, ErrorCode};
@@ -21,6 +22,7 @@ use crate::model::{Invocation, InvokeOutcome, JsonText};
 use crate::name::validate_name;
 use crate::protocol;
 use crate::reply::{self, Reply, JSON};
+use crate::request_id::{request_id_value, REQUEST_ID_HEADER};
 use crate::server::Config;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Body, Bytes, Incoming};
@@ -83,18 +85,27 @@ pub(crate) async fn route<B: Backend>(
     config: &Config,
 ) -> Reply {
     let invoking = request.uri().path().starts_with("/invoke/");
-    if let Some(reply) = catch_panic(dispatch(request, backend, config)).await {
-        return reply;
+    let aws = request.uri().path() == "/";
+    let mut reply = match catch_panic(dispatch(request, backend, config)).await {
+        Some(reply) => reply,
+        None => {
+            let err = ApiError::new(
+                ErrorCode::InternalFailure,
+                "The server failed while handling the request",
+            );
+            if invoking {
+                invoke_error(&err)
+            } else {
+                reply::aws_error(&err)
+            }
+        }
+    };
+    if aws {
+        reply
+            .headers_mut()
+            .insert(REQUEST_ID_HEADER, request_id_value());
     }
-    let err = ApiError::new(
-        ErrorCode::InternalFailure,
-        "The server failed while handling the request",
-    );
-    if invoking {
-        invoke_error(&err)
-    } else {
-        reply::aws_error(&err)
-    }
+    reply
 }
 
 /// Runs `future`, turning a panic while polling it into `None`.

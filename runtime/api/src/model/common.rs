@@ -3,6 +3,7 @@
 
 use super::shapes::{KMS_DATA_KEY_REUSE_PERIOD_SECONDS, KMS_KEY_ID, LONG_ARN, TAG_KEY, TAG_VALUE};
 use crate::decode::{Decode, Members, Optional, Required};
+use crate::error::{ApiError, ErrorCode};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -200,12 +201,24 @@ pub struct LoggingConfiguration {
 }
 
 impl Decode for LoggingConfiguration {
+    /// `InvalidLoggingConfiguration` for a level other than OFF without a
+    /// destination (the model: destinations are "Required, if your log level
+    /// is not set to OFF").
     fn decode(m: &mut Members<'_>) -> Option<Self> {
-        Some(LoggingConfiguration {
+        let config = LoggingConfiguration {
             level: m.enumeration("level", Optional),
             include_execution_data: m.boolean("includeExecutionData", Optional),
             destinations: m.objects("destinations", Optional),
-        })
+        };
+        let logs = config.level.is_some_and(|level| level != LogLevel::Off);
+        if logs && config.destinations.as_ref().is_none_or(Vec::is_empty) {
+            m.invalid(ApiError::new(
+                ErrorCode::InvalidLoggingConfiguration,
+                "Invalid Logging Configuration: Must specify exactly one Log Destination \
+                 ('loggingConfiguration.destinations') when the log level is not OFF",
+            ));
+        }
+        Some(config)
     }
 }
 

@@ -86,7 +86,7 @@ impl Decode for CreateStateMachineInput {
         let name = m.name("name", Required);
         let definition = m.string("definition", &DEFINITION, Required);
         let role_arn = m.any_arn("roleArn", &ARN, Required);
-        Some(CreateStateMachineInput {
+        let request = CreateStateMachineInput {
             state_machine_type: m.enumeration("type", Optional),
             logging_configuration: m.object("loggingConfiguration", Optional),
             tags: m.objects("tags", Optional),
@@ -97,7 +97,26 @@ impl Decode for CreateStateMachineInput {
             name: name?,
             definition: definition?,
             role_arn: role_arn?,
-        })
+        };
+        description_needs_publish(m, request.publish, &request.version_description);
+        Some(request)
+    }
+}
+
+/// `ValidationException` for a `versionDescription` without `publish: true`
+/// (the model: "You can only set the description if the publish parameter is
+/// set to true").
+fn description_needs_publish(
+    m: &mut Members<'_>,
+    publish: Option<bool>,
+    version_description: &Option<String>,
+) {
+    if version_description.is_some() && publish != Some(true) {
+        m.invalid(ApiError::new(
+            ErrorCode::ValidationException,
+            "Version description can only be set when publish is true: set 'publish' to true \
+             or leave out 'versionDescription'",
+        ));
     }
 }
 
@@ -221,6 +240,7 @@ impl Decode for UpdateStateMachineInput {
             encryption_configuration: m.object("encryptionConfiguration", Optional),
             state_machine_arn: state_machine_arn?,
         };
+        description_needs_publish(m, request.publish, &request.version_description);
         let nothing = request.definition.is_none()
             && request.role_arn.is_none()
             && request.logging_configuration.is_none()
@@ -528,6 +548,65 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn version_description_needs_publish() {
+        let arn = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+        let create = |extra: &str| {
+            decode::<CreateStateMachineInput>(&format!(
+                r#"{{"name":"a","definition":"{{}}","roleArn":"{ROLE}"{extra}}}"#
+            ))
+        };
+        for extra in [
+            r#","versionDescription":"d""#,
+            r#","versionDescription":"d","publish":false"#,
+        ] {
+            let err = create(extra).unwrap_err();
+            assert_eq!(err.code, ErrorCode::ValidationException, "{extra}");
+            assert!(err.message.contains("publish"), "{}", err.message);
+        }
+        let ok = create(r#","versionDescription":"d","publish":true"#).unwrap();
+        assert_eq!(ok.version_description.as_deref(), Some("d"));
+        let err = decode::<UpdateStateMachineInput>(&format!(
+            r#"{{"stateMachineArn":"{arn}","definition":"x","versionDescription":"d"}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationException);
+        decode::<UpdateStateMachineInput>(&format!(
+            r#"{{"stateMachineArn":"{arn}","definition":"x","versionDescription":"d","publish":true}}"#
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn logging_above_off_needs_a_destination() {
+        let arn = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+        let create = |logging: &str| {
+            decode::<CreateStateMachineInput>(&format!(
+                r#"{{"name":"a","definition":"{{}}","roleArn":"{ROLE}","loggingConfiguration":{logging}}}"#
+            ))
+        };
+        for bad in [
+            r#"{"level":"ALL"}"#,
+            r#"{"level":"ERROR","destinations":[]}"#,
+        ] {
+            let err = create(bad).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidLoggingConfiguration, "{bad}");
+            assert!(err.message.contains("destinations"), "{}", err.message);
+        }
+        for good in [
+            r#"{"level":"OFF"}"#,
+            r#"{}"#,
+            r#"{"level":"ALL","destinations":[{"cloudWatchLogsLogGroup":{"logGroupArn":"arn:aws:logs:us-east-1:123456789012:log-group:g:*"}}]}"#,
+        ] {
+            create(good).unwrap();
+        }
+        let err = decode::<UpdateStateMachineInput>(&format!(
+            r#"{{"stateMachineArn":"{arn}","loggingConfiguration":{{"level":"FATAL"}}}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidLoggingConfiguration);
     }
 
     #[test]

@@ -3,16 +3,34 @@
 //! (an Express execution keeps no task tokens and lasts at most 5 minutes).
 
 use serde_json::Value;
+use std::fmt;
 
-/// The first Task of `definition` an Express machine cannot run, as an
-/// `InvalidDefinition` diagnostic (`CODE: message at /pointer`).
-pub fn unsupported(definition: &str) -> Option<String> {
+/// A Task an Express machine cannot run, as a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    /// The diagnostic code (`SCHEMA_VALIDATION_FAILED`).
+    pub code: &'static str,
+    /// What is not supported.
+    pub message: String,
+    /// A JSON pointer to the Task's `Resource`.
+    pub location: String,
+}
+
+/// `CODE: message at /pointer`, as `InvalidDefinition` messages give it.
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} at {}", self.code, self.message, self.location)
+    }
+}
+
+/// The first Task of `definition` an Express machine cannot run.
+pub fn unsupported(definition: &str) -> Option<Unsupported> {
     let value: Value = serde_json::from_str(definition).ok()?;
     find(&value, "")
 }
 
 /// Looks through one `States` block (and the blocks nested in it).
-fn find(machine: &Value, pointer: &str) -> Option<String> {
+fn find(machine: &Value, pointer: &str) -> Option<Unsupported> {
     let states = machine.get("States")?.as_object()?;
     for (name, state) in states {
         let here = format!("{pointer}/States/{}", escape(name));
@@ -20,10 +38,11 @@ fn find(machine: &Value, pointer: &str) -> Option<String> {
             Some("Task") => {
                 let resource = state.get("Resource").and_then(Value::as_str);
                 if let Some(why) = resource.and_then(pattern) {
-                    return Some(format!(
-                        "SCHEMA_VALIDATION_FAILED: Express state machine does not support {why} \
-                         at {here}/Resource"
-                    ));
+                    return Some(Unsupported {
+                        code: "SCHEMA_VALIDATION_FAILED",
+                        message: format!("Express state machine does not support {why}"),
+                        location: format!("{here}/Resource"),
+                    });
                 }
             }
             Some("Parallel") => {
@@ -79,14 +98,18 @@ mod tests {
         assert_eq!(unsupported(ok), None);
         let token = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#;
         let found = unsupported(token).unwrap();
-        assert!(found.ends_with("at /States/A/Resource"), "{found}");
+        assert_eq!(found.location, "/States/A/Resource");
+        assert_eq!(found.code, "SCHEMA_VALIDATION_FAILED");
+        let text = found.to_string();
+        assert!(text.starts_with("SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken'"), "{text}");
+        assert!(text.ends_with("at /States/A/Resource"), "{text}");
         let nested = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
             {"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"a/b","States":{
               "a/b":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:w","End":true}}}}}}]}}}"#;
         let found = unsupported(nested).unwrap();
-        assert!(
-            found.ends_with("at /States/P/Branches/0/States/M/ItemProcessor/States/a~1b/Resource"),
-            "{found}"
+        assert_eq!(
+            found.location,
+            "/States/P/Branches/0/States/M/ItemProcessor/States/a~1b/Resource"
         );
         assert!(unsupported(r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2","End":true}}}"#).is_some());
         assert_eq!(unsupported("not json"), None);

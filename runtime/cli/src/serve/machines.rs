@@ -106,7 +106,7 @@ pub fn check_definition(definition: &str, kind: MachineType) -> ApiResult<()> {
     driver::compile(definition).map_err(|e| invalid_definition(&e.to_string()))?;
     match kind {
         MachineType::Express => match express_rules::unsupported(definition) {
-            Some(why) => Err(invalid_definition(&why)),
+            Some(why) => Err(invalid_definition(&why.to_string())),
             None => Ok(()),
         },
         MachineType::Standard => Ok(()),
@@ -411,11 +411,22 @@ pub fn list(
 }
 
 /// ValidateStateMachineDefinition: OK or FAIL with the diagnostics at or
-/// above the requested severity.
+/// above the requested severity. For `type: EXPRESS`, a Task an Express
+/// machine cannot run (as CreateStateMachine refuses it) is an ERROR too.
 pub fn validate(
     request: ValidateStateMachineDefinitionInput,
 ) -> ValidateStateMachineDefinitionOutput {
-    let diagnostics = validate_json(&request.definition);
+    let mut diagnostics = validate_json(&request.definition);
+    if store_type(request.state_machine_type) == MachineType::Express {
+        if let Some(found) = express_rules::unsupported(&request.definition) {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                code: found.code.to_string(),
+                message: found.message,
+                location: found.location,
+            });
+        }
+    }
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     let with_warnings = request.severity == Some(ValidateStateMachineDefinitionSeverity::Warning);
     let limit = match request.max_results {
@@ -499,4 +510,60 @@ pub fn describe_for_execution(
         encryption_configuration: None,
         variable_references: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn validate_as(
+        definition: &str,
+        kind: Option<StateMachineType>,
+    ) -> ValidateStateMachineDefinitionOutput {
+        validate(ValidateStateMachineDefinitionInput {
+            definition: definition.to_string(),
+            state_machine_type: kind,
+            severity: None,
+            max_results: None,
+        })
+    }
+
+    #[test]
+    fn express_validation_reports_what_create_refuses() {
+        let token = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#;
+        for kind in [None, Some(StateMachineType::Standard)] {
+            let output = validate_as(token, kind);
+            assert_eq!(output.result, ValidateStateMachineDefinitionResultCode::Ok);
+            assert!(output.diagnostics.is_empty());
+        }
+        let output = validate_as(token, Some(StateMachineType::Express));
+        assert_eq!(
+            output.result,
+            ValidateStateMachineDefinitionResultCode::Fail
+        );
+        let [diagnostic] = output.diagnostics.as_slice() else {
+            panic!("one diagnostic: {:?}", output.diagnostics);
+        };
+        assert_eq!(
+            diagnostic.severity,
+            ValidateStateMachineDefinitionSeverity::Error
+        );
+        assert_eq!(diagnostic.code, "SCHEMA_VALIDATION_FAILED");
+        assert!(
+            diagnostic.message.contains(".waitForTaskToken"),
+            "{diagnostic:?}"
+        );
+        assert_eq!(diagnostic.location.as_deref(), Some("/States/A/Resource"));
+        let err = check_definition(token, MachineType::Express).unwrap_err();
+        assert!(err.message.contains(&diagnostic.message), "{}", err.message);
+        let activity = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:w","End":true}}}"#;
+        let output = validate_as(activity, Some(StateMachineType::Express));
+        assert_eq!(
+            output.result,
+            ValidateStateMachineDefinitionResultCode::Fail
+        );
+        let fine = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#;
+        let output = validate_as(fine, Some(StateMachineType::Express));
+        assert_eq!(output.result, ValidateStateMachineDefinitionResultCode::Ok);
+    }
 }

@@ -30,7 +30,7 @@ pub fn get(
     };
     let from = match &request.next_token {
         None => None,
-        Some(token) => Some(parse_token(token)?),
+        Some(token) => Some(parse_token(token, &record.id, reverse)?),
     };
     // One more than the page: whether there is a next page.
     let query = HistoryQuery {
@@ -50,7 +50,7 @@ pub fn get(
             } else {
                 last.seq + 1
             };
-            token(next)
+            token(&record.id, reverse, next)
         })
     } else {
         None
@@ -63,17 +63,39 @@ pub fn get(
     Ok(GetExecutionHistoryOutput { events, next_token })
 }
 
-/// The page token that resumes at event `seq`.
-fn token(seq: u64) -> String {
-    format!("event-{seq}")
+/// The page token that resumes at event `seq` of execution `id` read in
+/// this direction: `<seq>.<f|r>.<check>`, where the check is a hash of the
+/// execution, the direction and `seq`, so a token works only for the query
+/// that gave it.
+fn token(id: &str, reverse: bool, seq: u64) -> String {
+    let direction = if reverse { 'r' } else { 'f' };
+    format!("{seq}.{direction}.{:016x}", check(id, reverse, seq))
 }
 
-/// Reads back [`token`]; `InvalidToken` for anything else.
-fn parse_token(token: &str) -> ApiResult<u64> {
-    token
-        .strip_prefix("event-")
-        .and_then(|n| n.parse::<u64>().ok())
-        .filter(|&n| n >= 1)
+/// The check of a [`token`]: FNV-1a (64 bits, stable across builds, so
+/// tokens survive a restart) over a fixed key, the execution, the direction
+/// and the event.
+fn check(id: &str, reverse: bool, seq: u64) -> u64 {
+    const KEY: &[u8] = b"stepwise/GetExecutionHistory/nextToken/1";
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts: [&[u8]; 4] = [KEY, id.as_bytes(), &[u8::from(reverse)], &seq.to_le_bytes()];
+    for part in parts {
+        for &byte in part.iter().chain(&[0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// Reads back a [`token`] given for execution `id` in this direction;
+/// `InvalidToken` for anything else (malformed, or from another execution or
+/// direction).
+fn parse_token(token: &str, id: &str, reverse: bool) -> ApiResult<u64> {
+    let (seq, _) = token.split_once('.').unwrap_or_default();
+    seq.parse::<u64>()
+        .ok()
+        .filter(|&seq| seq >= 1 && token == self::token(id, reverse, seq))
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::InvalidToken,
@@ -154,9 +176,45 @@ mod tests {
             convert(r#"{"type":"X"}"#, 1, true).unwrap_err().code,
             ErrorCode::InternalFailure
         );
-        assert_eq!(parse_token(&token(7)).unwrap(), 7);
-        for bad in ["", "event-", "event-0", "event-x", "7"] {
-            assert_eq!(parse_token(bad).unwrap_err().code, ErrorCode::InvalidToken);
+        let id = "exec-1";
+        assert_eq!(parse_token(&token(id, false, 7), id, false).unwrap(), 7);
+        assert_eq!(parse_token(&token(id, true, 7), id, true).unwrap(), 7);
+        let good = token(id, false, 7);
+        let other_execution = token("exec-2", false, 7);
+        let reversed = token(id, true, 7);
+        let other_event = token(id, false, 8);
+        let forged = good.replacen('7', "8", 1);
+        for bad in [
+            "",
+            "event-",
+            "event-0",
+            "event-x",
+            "7",
+            "event-7",
+            "0.f.0",
+            "7.f",
+            &forged,
+            &format!("{good}.x"),
+        ] {
+            assert_eq!(
+                parse_token(bad, id, false).unwrap_err().code,
+                ErrorCode::InvalidToken,
+                "{bad}"
+            );
         }
+        // A token of another execution or direction is refused.
+        assert_eq!(
+            parse_token(&other_execution, id, false).unwrap_err().code,
+            ErrorCode::InvalidToken
+        );
+        assert_eq!(
+            parse_token(&reversed, id, false).unwrap_err().code,
+            ErrorCode::InvalidToken
+        );
+        assert_eq!(
+            parse_token(&good, id, true).unwrap_err().code,
+            ErrorCode::InvalidToken
+        );
+        assert_eq!(parse_token(&other_event, id, false).unwrap(), 8);
     }
 }

@@ -566,6 +566,82 @@ def restart_finish(endpoint, ex):
         time.sleep(0.1)
     print("restart: ok")
 
+# ---------------------------------------------------------------------------
+def aws_details(endpoint):
+    """Request ids, Express validation, versionDescription and logging rules,
+    and history tokens bound to their execution and direction."""
+    sfn = client(endpoint)
+    simple = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+
+    # Every reply of the AWS protocol has its own x-amzn-RequestId.
+    ids = []
+    for _ in range(3):
+        r = sfn.list_state_machines()
+        ids.append(r["ResponseMetadata"].get("RequestId"))
+        assert r["ResponseMetadata"]["HTTPHeaders"].get("x-amzn-requestid") == ids[-1], r
+    try:
+        sfn.describe_state_machine(
+            stateMachineArn="arn:aws:states:us-east-1:123456789012:stateMachine:absent")
+        raise AssertionError("describing an absent machine succeeded")
+    except ClientError as e:
+        ids.append(e.response["ResponseMetadata"].get("RequestId"))
+    assert all(i and len(i) == 36 and i.count("-") == 4 for i in ids), ids
+    assert len(set(ids)) == len(ids), ids
+
+    # Validation for EXPRESS applies what CreateStateMachine refuses for Express.
+    token_task = {"StartAt": "A", "States": {"A": {
+        "Type": "Task", "End": True,
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken"}}}
+    std = sfn.validate_state_machine_definition(definition=json.dumps(token_task))
+    assert std["result"] == "OK", std
+    exp = sfn.validate_state_machine_definition(definition=json.dumps(token_task),
+                                                type="EXPRESS")
+    assert exp["result"] == "FAIL", exp
+    [diag] = exp["diagnostics"]
+    assert diag["severity"] == "ERROR" and diag["code"] == "SCHEMA_VALIDATION_FAILED", diag
+    assert ".waitForTaskToken" in diag["message"], diag
+    assert diag["location"] == "/States/A/Resource", diag
+    expect_error("InvalidDefinition", create, sfn, "express-token", token_task, type="EXPRESS")
+    activity = {"StartAt": "A", "States": {"A": {
+        "Type": "Task", "End": True,
+        "Resource": "arn:aws:states:us-east-1:123456789012:activity:worker"}}}
+    exp = sfn.validate_state_machine_definition(definition=json.dumps(activity),
+                                                type="EXPRESS")
+    assert exp["result"] == "FAIL" and exp["diagnostics"][0]["severity"] == "ERROR", exp
+
+    # versionDescription only with publish=true.
+    expect_error("ValidationException", create, sfn, "described", simple,
+                 versionDescription="v")
+    expect_error("ValidationException", create, sfn, "described", simple,
+                 versionDescription="v", publish=False)
+    arn = create(sfn, "described", simple)
+    expect_error("ValidationException", sfn.update_state_machine, stateMachineArn=arn,
+                 definition=json.dumps(simple), versionDescription="v")
+    # A log level other than OFF needs a destination.
+    expect_error("InvalidLoggingConfiguration", create, sfn, "logged", simple,
+                 loggingConfiguration={"level": "ALL"})
+    expect_error("InvalidLoggingConfiguration", sfn.update_state_machine, stateMachineArn=arn,
+                 loggingConfiguration={"level": "ERROR", "destinations": []})
+    create(sfn, "logged", simple, loggingConfiguration={"level": "OFF"})
+
+    # History tokens belong to one execution and one direction.
+    one = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    two = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    for ex in (one, two):
+        assert wait_status(sfn, ex)["status"] == "SUCCEEDED"
+    page = sfn.get_execution_history(executionArn=one, maxResults=1)
+    token = page["nextToken"]
+    expect_error("InvalidToken", sfn.get_execution_history, executionArn=two,
+                 maxResults=1, nextToken=token)
+    expect_error("InvalidToken", sfn.get_execution_history, executionArn=one,
+                 maxResults=1, nextToken=token, reverseOrder=True)
+    nxt = sfn.get_execution_history(executionArn=one, maxResults=1, nextToken=token)
+    assert nxt["events"][0]["id"] == 2, nxt
+    back = sfn.get_execution_history(executionArn=one, maxResults=1, reverseOrder=True)
+    expect_error("InvalidToken", sfn.get_execution_history, executionArn=one,
+                 maxResults=1, nextToken=back["nextToken"])
+    print("aws-details: ok")
+
 
 SCENARIOS = {
     "machines": machines,
@@ -577,6 +653,7 @@ SCENARIOS = {
     "modules": modules,
     "restart-start": restart_start,
     "restart-finish": restart_finish,
+    "aws-details": aws_details,
 }
 
 if __name__ == "__main__":

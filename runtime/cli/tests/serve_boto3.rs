@@ -82,3 +82,10 @@ fn execution_survives_kill_9() {
     let out = scenario(&server, "restart-finish", &[&execution]);
     assert!(out.contains("restart: ok"), "{out}");
 }
+
+/// Request ids on every reply, EXPRESS validation, the versionDescription and
+/// logging rules, and history tokens bound to their execution and direction.
+#[test]
+fn aws_details() {
+    run("aws-details");
+}

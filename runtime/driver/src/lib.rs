@@ -57,7 +57,7 @@ mod tokens;
 pub use config::DriverConfig;
 pub use error::DriverError;
 pub use express::ExpressOutcome;
-pub use machines::{compile, unsupported};
+pub use machines::{compile, unsupported, Unsupported};
 pub use standard::{Driver, StartRequest};
 pub use stats::Stats;
 pub use tokens::ActivityTask;

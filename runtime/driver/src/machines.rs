@@ -11,34 +11,47 @@ use store::Store;
 use crate::definition_walk::any_state;
 use crate::error::DriverError;
 
-/// Why Stepwise cannot run a valid definition, naming the field by its JSON
-/// pointer: a Distributed Map's `ItemReader` (items read from S3 or another
-/// service) or `ResultWriter` (results written to S3). Running such a Map on
-/// its input instead would give a plausible result from the wrong data, so
-/// the definition is refused where it is stored.
-pub fn unsupported(definition: &str) -> Option<String> {
+/// A field of a valid definition that Stepwise cannot run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    /// The field's JSON pointer, such as `/States/M/ItemReader`.
+    pub location: String,
+    /// Why, and what to do instead.
+    pub message: String,
+}
+
+/// What Stepwise cannot run in a valid definition: a Distributed Map's
+/// `ItemReader` (items read from S3 or another service) or `ResultWriter`
+/// (results written to S3). Running such a Map on its input instead would give
+/// a plausible result from the wrong data, so the definition is refused where
+/// it is stored.
+pub fn unsupported(definition: &str) -> Option<Unsupported> {
     let definition: Value = serde_json::from_str(definition).ok()?;
-    let mut why = None;
+    let mut found = None;
     any_state(&definition, &mut |pointer, state| {
         if state.get("Type").and_then(Value::as_str) != Some("Map") {
             return false;
         }
-        why = if state.get("ItemReader").is_some() {
-            Some(format!(
-                "{pointer}/ItemReader: Stepwise cannot read a Map's items from another \
-                 service; give them in the state's input (ItemsPath or Items)"
-            ))
+        found = if state.get("ItemReader").is_some() {
+            Some(Unsupported {
+                location: format!("{pointer}/ItemReader"),
+                message: "Stepwise cannot read a Map's items from another service; give \
+                          them in the state's input (ItemsPath or Items)"
+                    .into(),
+            })
         } else if state.get("ResultWriter").is_some() {
-            Some(format!(
-                "{pointer}/ResultWriter: Stepwise cannot write a Map's results to another \
-                 service; without ResultWriter they are the state's output"
-            ))
+            Some(Unsupported {
+                location: format!("{pointer}/ResultWriter"),
+                message: "Stepwise cannot write a Map's results to another service; \
+                          without ResultWriter they are the state's output"
+                    .into(),
+            })
         } else {
             None
         };
-        why.is_some()
+        found.is_some()
     });
-    why
+    found
 }
 
 /// Compiles a definition (already validated by whoever stored it).
@@ -150,11 +163,11 @@ mod tests {
         let reader = unsupported(&map(json!({"ItemReader": {
             "Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b", "Key": "k"}}})))
         .unwrap();
-        assert!(reader.starts_with("/States/M/ItemReader: "), "{reader}");
+        assert_eq!(reader.location, "/States/M/ItemReader");
         let writer = unsupported(&map(json!({"ResultWriter": {
             "Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "p"}}})))
         .unwrap();
-        assert!(writer.starts_with("/States/M/ResultWriter: "), "{writer}");
+        assert_eq!(writer.location, "/States/M/ResultWriter");
         assert_eq!(unsupported(&map(json!({}))), None);
     }
 }

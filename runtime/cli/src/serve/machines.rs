@@ -104,6 +104,12 @@ pub fn check_definition(definition: &str, kind: MachineType) -> ApiResult<()> {
         return Err(invalid_definition(&errors.join(", ")));
     }
     driver::compile(definition).map_err(|e| invalid_definition(&e.to_string()))?;
+    if let Some(found) = driver::unsupported(definition) {
+        return Err(invalid_definition(&format!(
+            "{} at {}",
+            found.message, found.location
+        )));
+    }
     match kind {
         MachineType::Express => match express_rules::unsupported(definition) {
             Some(why) => Err(invalid_definition(&why.to_string())),
@@ -411,12 +417,21 @@ pub fn list(
 }
 
 /// ValidateStateMachineDefinition: OK or FAIL with the diagnostics at or
-/// above the requested severity. For `type: EXPRESS`, a Task an Express
-/// machine cannot run (as CreateStateMachine refuses it) is an ERROR too.
+/// above the requested severity. What Stepwise cannot run (a Map's
+/// ItemReader or ResultWriter) and, for `type: EXPRESS`, a Task an Express
+/// machine cannot run are ERRORs too, as CreateStateMachine refuses them.
 pub fn validate(
     request: ValidateStateMachineDefinitionInput,
 ) -> ValidateStateMachineDefinitionOutput {
     let mut diagnostics = validate_json(&request.definition);
+    if let Some(found) = driver::unsupported(&request.definition) {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            code: "SCHEMA_VALIDATION_FAILED".into(),
+            message: found.message,
+            location: found.location,
+        });
+    }
     if store_type(request.state_machine_type) == MachineType::Express {
         if let Some(found) = express_rules::unsupported(&request.definition) {
             diagnostics.push(Diagnostic {
@@ -565,5 +580,31 @@ mod tests {
         let fine = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#;
         let output = validate_as(fine, Some(StateMachineType::Express));
         assert_eq!(output.result, ValidateStateMachineDefinitionResultCode::Ok);
+    }
+
+    #[test]
+    fn a_map_reading_items_elsewhere_is_refused_and_reported() {
+        let reader = r#"{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"b","Key":"k"}},
+            "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+                "StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}"#;
+        let output = validate_as(reader, None);
+        assert_eq!(
+            output.result,
+            ValidateStateMachineDefinitionResultCode::Fail
+        );
+        let [diagnostic] = output.diagnostics.as_slice() else {
+            panic!("one diagnostic: {:?}", output.diagnostics);
+        };
+        assert_eq!(diagnostic.location.as_deref(), Some("/States/M/ItemReader"));
+        for kind in [MachineType::Standard, MachineType::Express] {
+            let err = check_definition(reader, kind).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidDefinition);
+            assert!(
+                err.message.contains("/States/M/ItemReader"),
+                "{}",
+                err.message
+            );
+        }
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! - `wasm:<module>` or `wasm:<module>:<version>`: an uploaded component.
 //! - A Lambda function ARN, `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`:
-//!   the module of that name; the input and result pass through unchanged.
+//!   the module of that name; the input and result pass through unchanged. Its
+//!   task is recorded as `LambdaFunction*` events, as AWS records it.
 //! - `arn:aws:states:::lambda:invoke`: the optimized integration. The module is
 //!   `FunctionName` (a name or an ARN), its input `Payload`, and the result AWS's
 //!   `{"Payload": ..., "StatusCode": 200, ...}` shape.
@@ -98,6 +99,21 @@ pub fn is_activity(resource: &str) -> bool {
         && fields.next().is_none()
 }
 
+/// Whether `resource` is a Lambda function ARN used directly,
+/// `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`
+/// (not `arn:aws:states:::lambda:invoke`, and with no `.waitForTaskToken`): AWS
+/// records its task as `LambdaFunction*` history events.
+pub fn is_lambda_function(resource: &str) -> bool {
+    let mut fields = fields(resource);
+    fields.next() == Some("arn")
+        && fields.nth(1) == Some("lambda")
+        && fields.nth(2) == Some("function")
+        && fields.next().is_some_and(|name| !name.is_empty())
+        && fields.next().is_none_or(|qualifier| !qualifier.is_empty())
+        && fields.next().is_none()
+        && !resource.ends_with(WAIT_FOR_TASK_TOKEN)
+}
+
 /// A function name from a plain name or a Lambda function ARN, with its qualifier.
 fn lambda_function(text: &str) -> Option<(&str, Option<&str>)> {
     if !text.starts_with("arn:") {
@@ -190,6 +206,43 @@ mod tests {
             "arn:aws:lambda:us-east-1:123456789012:activity:a"
         ));
         assert!(!is_activity("wasm:activity"));
+    }
+
+    #[test]
+    fn lambda_functions_are_recognised() {
+        assert!(is_lambda_function(
+            "arn:aws:lambda:us-east-1:123456789012:function:add"
+        ));
+        assert!(is_lambda_function(
+            "arn:aws:lambda:us-east-1:123456789012:function:add:prod"
+        ));
+        assert!(is_lambda_function(
+            "arn:aws-cn:lambda:cn-north-1:123456789012:function:add:$LATEST"
+        ));
+        assert!(!is_lambda_function("arn:aws:states:::lambda:invoke"));
+        assert!(!is_lambda_function(
+            "arn:aws:states:::lambda:invoke.waitForTaskToken"
+        ));
+        assert!(!is_lambda_function(
+            "arn:aws:lambda:us-east-1:123456789012:function:"
+        ));
+        assert!(!is_lambda_function(
+            "arn:aws:lambda:us-east-1:123456789012:function:add:"
+        ));
+        assert!(!is_lambda_function(
+            "arn:aws:lambda:us-east-1:123456789012:function:add:1:x"
+        ));
+        assert!(!is_lambda_function(
+            "arn:aws:lambda:us-east-1:123456789012:function:add.waitForTaskToken"
+        ));
+        assert!(!is_lambda_function(
+            "arn:aws:lambda:us-east-1:123456789012:layer:add"
+        ));
+        assert!(!is_lambda_function(
+            "arn:aws:states:us-east-1:123456789012:activity:add"
+        ));
+        assert!(!is_lambda_function("wasm:add"));
+        assert!(!is_lambda_function("add"));
     }
 
     #[test]

@@ -50,11 +50,11 @@ fn parallel_starts_every_branch_on_the_same_input() {
             "ParallelStateEntered",
             "ParallelStateStarted",
             "TaskStateEntered",
-            "TaskScheduled",
+            "LambdaFunctionScheduled",
             "TaskStateEntered",
-            "TaskScheduled",
+            "LambdaFunctionScheduled",
             "TaskStateEntered",
-            "TaskScheduled"
+            "LambdaFunctionScheduled"
         ]
     );
     // Each branch's first event follows ParallelStateStarted.
@@ -93,12 +93,12 @@ fn parallel_results_are_in_branch_order_whatever_the_completion_order() {
     assert_eq!(
         types(&step.events),
         [
-            "TaskSucceeded",
+            "LambdaFunctionSucceeded",
             "TaskStateExited",
             "ParallelStateSucceeded",
             "ParallelStateExited",
             "TaskStateEntered",
-            "TaskScheduled"
+            "LambdaFunctionScheduled"
         ]
     );
     // Branch B's events chain from its own TaskScheduled (7); the state's own
@@ -126,7 +126,11 @@ fn a_failing_branch_fails_the_state_with_its_error_and_cancels_its_siblings() {
     );
     assert_eq!(
         types(&step.events),
-        ["TaskFailed", "ParallelStateFailed", "ExecutionFailed"]
+        [
+            "LambdaFunctionFailed",
+            "ParallelStateFailed",
+            "ExecutionFailed"
+        ]
     );
     assert_eq!(links(&step.events), [(14, 13), (15, 3), (16, 15)]);
     assert_eq!(h.exec.error.as_deref(), Some("BErr"));
@@ -151,11 +155,11 @@ fn a_caught_branch_failure_moves_on_and_late_results_of_cancelled_tasks_are_igno
     assert_eq!(
         types(&step.events),
         [
-            "TaskFailed",
+            "LambdaFunctionFailed",
             "ParallelStateFailed",
             "ParallelStateExited",
             "TaskStateEntered",
-            "TaskScheduled"
+            "LambdaFunctionScheduled"
         ]
     );
     assert_eq!(h.feed(Event::TaskStarted { task: 1 }), Step::default());
@@ -259,9 +263,9 @@ fn map_max_concurrency_keeps_at_most_two_tasks_outstanding() {
             "MapIterationStarted",
             "MapIterationStarted",
             "TaskStateEntered",
-            "TaskScheduled",
+            "LambdaFunctionScheduled",
             "TaskStateEntered",
-            "TaskScheduled"
+            "LambdaFunctionScheduled"
         ]
     );
     assert_eq!(h.history[2].details, Some(json!({"length": 5})));
@@ -298,12 +302,12 @@ fn map_max_concurrency_keeps_at_most_two_tasks_outstanding() {
                 assert_eq!(
                     types(&step.events),
                     [
-                        "TaskSucceeded",
+                        "LambdaFunctionSucceeded",
                         "TaskStateExited",
                         "MapIterationSucceeded",
                         "MapIterationStarted",
                         "TaskStateEntered",
-                        "TaskScheduled"
+                        "LambdaFunctionScheduled"
                     ]
                 );
             }
@@ -357,12 +361,12 @@ fn map_iteration_events_chain_within_their_iteration() {
     assert_eq!(
         types(&h.history[9..]),
         [
-            "TaskStarted",
-            "TaskSucceeded",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
             "TaskStateExited",
             "MapIterationSucceeded",
-            "TaskStarted",
-            "TaskSucceeded",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
             "TaskStateExited",
             "MapIterationSucceeded",
             "MapStateSucceeded",
@@ -455,7 +459,7 @@ fn a_failing_iteration_fails_the_map_with_its_error_and_cancels_the_rest() {
     assert_eq!(
         types(&step.events),
         [
-            "TaskFailed",
+            "LambdaFunctionFailed",
             "MapIterationFailed",
             "MapStateFailed",
             "ExecutionFailed"
@@ -571,7 +575,10 @@ fn a_retried_parallel_state_restarts_every_branch() {
             Effect::StartTimer { id: 3, due: at(1) }
         ]
     );
-    assert_eq!(types(&step.events), ["TaskFailed", "ParallelStateFailed"]);
+    assert_eq!(
+        types(&step.events),
+        ["LambdaFunctionFailed", "ParallelStateFailed"]
+    );
     let step = h.feed_at(at(1), Event::TimerFired { timer: 3 });
     // The branches see the Parallel state's RetryCount through Parameters; their
     // own tasks are first attempts.
@@ -591,9 +598,9 @@ fn a_retried_parallel_state_restarts_every_branch() {
         [
             "ParallelStateStarted",
             "TaskStateEntered",
-            "TaskScheduled",
+            "LambdaFunctionScheduled",
             "TaskStateEntered",
-            "TaskScheduled"
+            "LambdaFunctionScheduled"
         ]
     );
     h.succeed(5, json!("b"));

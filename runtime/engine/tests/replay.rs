@@ -195,10 +195,14 @@ fn the_scripted_run_ends_as_expected() {
             .filter(|e| e.event_type.as_str() == ty)
             .count()
     };
-    assert_eq!(count("TaskFailed"), 1);
-    assert_eq!(count("TaskTimedOut"), 1);
+    // The Lambda function ARNs (Fetch, Work, Slow) are recorded as
+    // LambdaFunction* events, the token task (Ask) as Task* events.
+    assert_eq!(count("LambdaFunctionFailed"), 1);
+    assert_eq!(count("LambdaFunctionTimedOut"), 1);
     assert_eq!(count("MapIterationSucceeded"), 3);
-    assert_eq!(count("TaskScheduled"), 7); // Fetch twice, Ask, Work x3, Slow
+    assert_eq!(count("LambdaFunctionScheduled"), 6); // Fetch twice, Work x3, Slow
+    assert_eq!(count("TaskScheduled"), 1); // Ask
+    assert_eq!(count("TaskFailed") + count("TaskTimedOut"), 0);
     assert_eq!(t.end.pending_tasks() + t.end.pending_timers(), 0);
 }
 

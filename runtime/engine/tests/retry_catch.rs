@@ -77,7 +77,7 @@ fn backoff_timers_follow_interval_rate_and_max_delay() {
             }],
             "retry {n}"
         );
-        assert_eq!(types(&step.events), ["TaskFailed"]);
+        assert_eq!(types(&step.events), ["LambdaFunctionFailed"]);
         let fired = h.feed_at(at(failed_at + delay), Event::TimerFired { timer });
         task = timer + 1;
         let attempt = n as u32 + 1;
@@ -92,7 +92,7 @@ fn backoff_timers_follow_interval_rate_and_max_delay() {
             ))]
         );
         // A retry schedules the task again without re-entering the state.
-        assert_eq!(types(&fired.events), ["TaskScheduled"]);
+        assert_eq!(types(&fired.events), ["LambdaFunctionScheduled"]);
         assert!(fired
             .events
             .iter()
@@ -110,11 +110,23 @@ fn backoff_timers_follow_interval_rate_and_max_delay() {
         step.events.last().unwrap().details,
         Some(json!({"error": "Boom", "cause": "last"}))
     );
-    let mut expected = vec!["ExecutionStarted", "TaskStateEntered", "TaskScheduled"];
+    let mut expected = vec![
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "LambdaFunctionScheduled",
+    ];
     for _ in 0..4 {
-        expected.extend(["TaskStarted", "TaskFailed", "TaskScheduled"]);
+        expected.extend([
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "LambdaFunctionScheduled",
+        ]);
     }
-    expected.extend(["TaskStarted", "TaskFailed", "ExecutionFailed"]);
+    expected.extend([
+        "LambdaFunctionStarted",
+        "LambdaFunctionFailed",
+        "ExecutionFailed",
+    ]);
     assert_eq!(h.types(), expected);
     assert!(h.history.iter().all(|e| e.previous_event_id == e.id - 1));
 }
@@ -163,7 +175,7 @@ fn max_attempts_zero_never_retries() {
     assert_eq!(
         types(&step.events),
         [
-            "TaskFailed",
+            "LambdaFunctionFailed",
             "TaskStateExited",
             "PassStateEntered",
             "PassStateExited",
@@ -366,7 +378,7 @@ fn catch_writes_the_error_output_at_its_result_path_into_the_raw_input() {
     assert_eq!(
         types(&step.events),
         [
-            "TaskFailed",
+            "LambdaFunctionFailed",
             "TaskStateExited",
             "PassStateEntered",
             "PassStateExited",
@@ -488,7 +500,7 @@ fn timeout_seconds_fires_as_a_timer_then_catch() {
     assert_eq!(
         types(&step.events),
         [
-            "TaskTimedOut",
+            "LambdaFunctionTimedOut",
             "TaskStateExited",
             "PassStateEntered",
             "PassStateExited",
@@ -497,9 +509,7 @@ fn timeout_seconds_fires_as_a_timer_then_catch() {
     );
     assert_eq!(
         step.events[0].details,
-        Some(
-            json!({"resourceType": "lambda", "resource": "work", "error": "States.Timeout", "cause": ""})
-        )
+        Some(json!({"error": "States.Timeout", "cause": ""}))
     );
     assert_eq!(
         h.exec.output,
@@ -600,12 +610,13 @@ fn heartbeats_reset_the_heartbeat_timer_and_a_missed_one_times_out() {
             }
         ]
     );
-    assert_eq!(types(&step.events), ["TaskTimedOut", "ExecutionFailed"]);
+    assert_eq!(
+        types(&step.events),
+        ["LambdaFunctionTimedOut", "ExecutionFailed"]
+    );
     assert_eq!(
         step.events[0].details,
-        Some(
-            json!({"resourceType": "lambda", "resource": "work", "error": "States.HeartbeatTimeout", "cause": ""})
-        )
+        Some(json!({"error": "States.HeartbeatTimeout", "cause": ""}))
     );
     assert_eq!(h.exec.error.as_deref(), Some("States.HeartbeatTimeout"));
     assert_eq!(h.exec.pending_timers(), 0);

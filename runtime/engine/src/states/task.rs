@@ -1,8 +1,9 @@
 //! `Task`: hands the work to the caller as an effect, with its timeout and
 //! heartbeat as timers, and takes the outcome back as an event. An activity
 //! resource is recorded as `Activity*` events (ActivityScheduled with the
-//! activity ARN, ActivityStarted with the worker's name, ...), any other as
-//! `Task*` events, as AWS does.
+//! activity ARN, ActivityStarted with the worker's name, ...), a Lambda
+//! function ARN used directly as `LambdaFunction*` events (LambdaFunctionScheduled
+//! with the function's ARN, ...), any other as `Task*` events, as AWS does.
 
 use crate::effect::{Effect, TaskRequest};
 use crate::event::{Event, TaskId};
@@ -17,7 +18,70 @@ use asl::model::{
 use asl::random::Entropy;
 use serde_json::{json, Value};
 
-use crate::resource::{is_activity, WAIT_FOR_TASK_TOKEN};
+use crate::resource::{is_activity, is_lambda_function, WAIT_FOR_TASK_TOKEN};
+
+/// Which family of history events a Task's resource is recorded with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recorded {
+    /// An activity: `Activity*`.
+    Activity,
+    /// A Lambda function ARN used directly: `LambdaFunction*`.
+    Lambda,
+    /// Anything else (`lambda:invoke` included): `Task*`.
+    Task,
+}
+
+impl Recorded {
+    fn of(resource: &str) -> Self {
+        if is_activity(resource) {
+            Recorded::Activity
+        } else if is_lambda_function(resource) {
+            Recorded::Lambda
+        } else {
+            Recorded::Task
+        }
+    }
+
+    fn scheduled(self) -> EventType {
+        match self {
+            Recorded::Activity => EventType::ActivityScheduled,
+            Recorded::Lambda => EventType::LambdaFunctionScheduled,
+            Recorded::Task => EventType::TaskScheduled,
+        }
+    }
+
+    fn started(self) -> EventType {
+        match self {
+            Recorded::Activity => EventType::ActivityStarted,
+            Recorded::Lambda => EventType::LambdaFunctionStarted,
+            Recorded::Task => EventType::TaskStarted,
+        }
+    }
+
+    fn succeeded(self) -> EventType {
+        match self {
+            Recorded::Activity => EventType::ActivitySucceeded,
+            Recorded::Lambda => EventType::LambdaFunctionSucceeded,
+            Recorded::Task => EventType::TaskSucceeded,
+        }
+    }
+
+    fn failed(self) -> EventType {
+        match self {
+            Recorded::Activity => EventType::ActivityFailed,
+            Recorded::Lambda => EventType::LambdaFunctionFailed,
+            Recorded::Task => EventType::TaskFailed,
+        }
+    }
+
+    fn timed_out(self) -> EventType {
+        match self {
+            Recorded::Activity => EventType::ActivityTimedOut,
+            Recorded::Lambda => EventType::LambdaFunctionTimedOut,
+            Recorded::Task => EventType::TaskTimedOut,
+        }
+    }
+}
 
 /// Splits a Resource into the `resourceType` and `resource` AWS writes in history:
 /// `arn:aws:states:::lambda:invoke` gives (`lambda`, `invoke`); a Lambda function ARN
@@ -95,9 +159,9 @@ impl Execution {
             )
         };
         let task = self.new_id();
-        let activity = is_activity(&spec.resource);
+        let recorded = Recorded::of(&spec.resource);
         let details = self.config.record_history.then(|| {
-            let mut d = if activity {
+            let mut d = if recorded != Recorded::Task {
                 json!({
                     "resource": spec.resource,
                     "input": self.data_text(&input),
@@ -118,17 +182,13 @@ impl Execution {
             if let Some(t) = timeout {
                 d["timeoutInSeconds"] = json!(t);
             }
-            if let Some(h) = heartbeat {
+            // LambdaFunctionScheduledEventDetails has no heartbeat member.
+            if let Some(h) = heartbeat.filter(|_| recorded != Recorded::Lambda) {
                 d["heartbeatInSeconds"] = json!(h);
             }
             d
         });
-        let scheduled = if activity {
-            EventType::ActivityScheduled
-        } else {
-            EventType::TaskScheduled
-        };
-        self.record(tid, scheduled, details);
+        self.record(tid, recorded.scheduled(), details);
         let attempt = self.thread(tid).retry_count;
         self.out.effects.push(Effect::RunTask(TaskRequest {
             id: task,
@@ -200,27 +260,25 @@ impl Execution {
         };
         let wait = *wait;
         let resource = task_resource(machine, thread);
-        let activity = is_activity(resource);
+        let recorded = Recorded::of(resource);
         match event {
             Event::TaskStarted { .. } | Event::ActivityStarted { .. } if !wait.started => {
-                let (event_type, details) = if activity {
-                    let worker = match event {
-                        Event::ActivityStarted { worker_name, .. } => worker_name,
-                        _ => None,
-                    };
-                    let details = self
-                        .config
-                        .record_history
-                        .then(|| worker.map(|w| json!({ "workerName": w })))
-                        .flatten();
-                    (EventType::ActivityStarted, details)
-                } else {
-                    (
-                        EventType::TaskStarted,
-                        self.history_details(resource, |_| {}),
-                    )
+                let details = match recorded {
+                    Recorded::Activity => {
+                        let worker = match event {
+                            Event::ActivityStarted { worker_name, .. } => worker_name,
+                            _ => None,
+                        };
+                        self.config
+                            .record_history
+                            .then(|| worker.map(|w| json!({ "workerName": w })))
+                            .flatten()
+                    }
+                    // LambdaFunctionStarted carries no details.
+                    Recorded::Lambda => None,
+                    Recorded::Task => self.history_details(resource, |_| {}),
                 };
-                self.record(tid, event_type, details);
+                self.record(tid, recorded.started(), details);
                 if let Some(Phase::Task(w)) = self.thread_mut(tid).map(|t| &mut t.phase) {
                     w.started = true;
                 }
@@ -240,12 +298,7 @@ impl Execution {
                     d["output"] = json!(self.data_text(&output));
                     d["outputDetails"] = json!({"truncated": false});
                 });
-                let succeeded = if activity {
-                    EventType::ActivitySucceeded
-                } else {
-                    EventType::TaskSucceeded
-                };
-                self.record(tid, succeeded, details);
+                self.record(tid, recorded.succeeded(), details);
                 let phase = if asl::size::within(&output, self.config.max_payload_bytes) {
                     Phase::Completed(output)
                 } else {
@@ -266,12 +319,7 @@ impl Execution {
                     d["error"] = json!(error);
                     d["cause"] = json!(cause);
                 });
-                let failed = if activity {
-                    EventType::ActivityFailed
-                } else {
-                    EventType::TaskFailed
-                };
-                self.record(tid, failed, details);
+                self.record(tid, recorded.failed(), details);
                 self.thread_mut_expect(tid).phase = Phase::Failed(Failure::new(error, cause));
                 self.ready.push_back(tid);
             }
@@ -305,25 +353,19 @@ impl Execution {
             d["error"] = json!(error);
             d["cause"] = json!("");
         });
-        let timed_out = if is_activity(resource) {
-            EventType::ActivityTimedOut
-        } else {
-            EventType::TaskTimedOut
-        };
-        self.record(tid, timed_out, details);
+        self.record(tid, Recorded::of(resource).timed_out(), details);
         self.thread_mut_expect(tid).phase = Phase::Failed(Failure::new(error, ""));
         self.ready.push_back(tid);
     }
 
     /// A Task event's details (`resourceType`, `resource`, then what `more`
-    /// adds; activity events carry only what `more` adds), built only when
-    /// history is recorded.
+    /// adds; activity and Lambda function events carry only what `more` adds),
+    /// built only when history is recorded.
     fn history_details(&self, resource: &str, more: impl FnOnce(&mut Value)) -> Option<Value> {
         self.config.record_history.then(|| {
-            let mut details = if is_activity(resource) {
-                json!({})
-            } else {
-                resource_details(resource)
+            let mut details = match Recorded::of(resource) {
+                Recorded::Task => resource_details(resource),
+                Recorded::Activity | Recorded::Lambda => json!({}),
             };
             more(&mut details);
             details

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use crate::definition_walk::any_state;
 use crate::error::DriverError;
+use crate::machines::stored_definition;
 use crate::standard::Driver;
 
 /// How many running executions are read per store call.
@@ -30,8 +31,10 @@ impl Driver {
         name: &str,
         limit: usize,
     ) -> Result<Vec<String>, DriverError> {
-        // Definitions are shared by many executions: decide once per text.
-        let mut decided: HashMap<String, bool> = HashMap::new();
+        // Definitions are shared by many executions: decide once per stored
+        // definition (by its key) and once per Express definition text.
+        let mut by_key: HashMap<String, bool> = HashMap::new();
+        let mut by_text: HashMap<String, bool> = HashMap::new();
         let mut users = Vec::new();
         let mut after: Option<String> = None;
         while users.len() < limit {
@@ -40,17 +43,18 @@ impl Driver {
                 .store
                 .running_executions(after.as_deref(), BATCH)?;
             for id in &ids {
-                let definition = match self.definition_of(id) {
-                    Ok(definition) => definition,
+                let key = match self.definition_key_of(id) {
+                    Ok(key) => key,
                     // Finished and purged since it was listed.
                     Err(DriverError::ExecutionDoesNotExist(_)) => continue,
                     Err(e) => return Err(e),
                 };
-                let uses = match decided.get(&definition) {
+                let uses = match by_key.get(&key) {
                     Some(&uses) => uses,
                     None => {
+                        let definition = stored_definition(&key, &*self.shared.store, id)?;
                         let uses = definition_may_call(&definition, name);
-                        decided.insert(definition, uses);
+                        by_key.insert(key, uses);
                         uses
                     }
                 };
@@ -79,7 +83,7 @@ impl Driver {
             };
             after = Some(last.arn.clone());
             for start in starts {
-                let uses = *decided
+                let uses = *by_text
                     .entry(start.definition)
                     .or_insert_with_key(|definition| definition_may_call(definition, name));
                 if uses && users.len() < limit {

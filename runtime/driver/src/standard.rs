@@ -441,13 +441,19 @@ impl Driver {
     /// The definition a stored execution runs (DescribeStateMachineForExecution):
     /// the one it started with, whatever updates its machine had since.
     pub fn definition_of(&self, arn: &str) -> Result<String, DriverError> {
+        let key = self.definition_key_of(arn)?;
+        stored_definition(&key, &*self.shared.store, arn)
+    }
+
+    /// The key, in the store's definitions table, of the definition a stored
+    /// execution runs.
+    pub(crate) fn definition_key_of(&self, arn: &str) -> Result<String, DriverError> {
         let record = self
             .shared
             .store
             .get_execution(arn)?
             .ok_or_else(|| DriverError::ExecutionDoesNotExist(arn.to_string()))?;
-        let key = Snapshot::decode(&record.snapshot, arn)?.definition_key;
-        stored_definition(&key, &*self.shared.store, arn)
+        Ok(Snapshot::decode(&record.snapshot, arn)?.definition_key)
     }
 
     /// Feeds `event` to a stored execution and waits until its transition is

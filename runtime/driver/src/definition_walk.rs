@@ -7,7 +7,7 @@ use serde_json::Value;
 /// Calls `visit` with the JSON pointer and the object of every state of
 /// `definition` (a top-level object with `States`), depth first; stops as
 /// soon as `visit` returns `true` and returns `true` then.
-pub(crate) fn any_state(definition: &Value, visit: &mut dyn FnMut(&str, &Value) -> bool) -> bool {
+pub fn any_state(definition: &Value, visit: &mut dyn FnMut(&str, &Value) -> bool) -> bool {
     walk(definition, "", visit)
 }
 

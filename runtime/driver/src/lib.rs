@@ -55,6 +55,7 @@ mod timers;
 mod tokens;
 
 pub use config::DriverConfig;
+pub use definition_walk::any_state;
 pub use error::DriverError;
 pub use express::ExpressOutcome;
 pub use machines::{compile, unsupported, Unsupported};

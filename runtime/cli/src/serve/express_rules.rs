@@ -2,70 +2,27 @@
 //! the `.sync` and `.waitForTaskToken` integration patterns and activities
 //! (an Express execution keeps no task tokens and lasts at most 5 minutes).
 
+use driver::Unsupported;
+use engine::resource::is_activity;
 use serde_json::Value;
-use std::fmt;
 
-/// A Task an Express machine cannot run, as a diagnostic.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unsupported {
-    /// The diagnostic code (`SCHEMA_VALIDATION_FAILED`).
-    pub code: &'static str,
-    /// What is not supported.
-    pub message: String,
-    /// A JSON pointer to the Task's `Resource`.
-    pub location: String,
-}
-
-/// `CODE: message at /pointer`, as `InvalidDefinition` messages give it.
-impl fmt::Display for Unsupported {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} at {}", self.code, self.message, self.location)
-    }
-}
-
-/// The first Task of `definition` an Express machine cannot run.
+/// The first Task of `definition` an Express machine cannot run, with the
+/// JSON pointer of its `Resource`.
 pub fn unsupported(definition: &str) -> Option<Unsupported> {
     let value: Value = serde_json::from_str(definition).ok()?;
-    find(&value, "")
-}
-
-/// Looks through one `States` block (and the blocks nested in it).
-fn find(machine: &Value, pointer: &str) -> Option<Unsupported> {
-    let states = machine.get("States")?.as_object()?;
-    for (name, state) in states {
-        let here = format!("{pointer}/States/{}", escape(name));
-        match state.get("Type").and_then(Value::as_str) {
-            Some("Task") => {
-                let resource = state.get("Resource").and_then(Value::as_str);
-                if let Some(why) = resource.and_then(pattern) {
-                    return Some(Unsupported {
-                        code: "SCHEMA_VALIDATION_FAILED",
-                        message: format!("Express state machine does not support {why}"),
-                        location: format!("{here}/Resource"),
-                    });
-                }
-            }
-            Some("Parallel") => {
-                let branches = state.get("Branches").and_then(Value::as_array);
-                for (i, branch) in branches.into_iter().flatten().enumerate() {
-                    if let Some(found) = find(branch, &format!("{here}/Branches/{i}")) {
-                        return Some(found);
-                    }
-                }
-            }
-            Some("Map") => {
-                for field in ["ItemProcessor", "Iterator"] {
-                    if let Some(processor) = state.get(field) {
-                        if let Some(found) = find(processor, &format!("{here}/{field}")) {
-                            return Some(found);
-                        }
-                    }
-                }
-            }
-            _ => {}
+    let mut found = None;
+    driver::any_state(&value, &mut |pointer, state| {
+        if state.get("Type").and_then(Value::as_str) != Some("Task") {
+            return false;
         }
-    }
-    None
+        let resource = state.get("Resource").and_then(Value::as_str);
+        found = resource.and_then(pattern).map(|why| Unsupported {
+            location: format!("{pointer}/Resource"),
+            message: format!("Express state machine does not support {why}"),
+        });
+        found.is_some()
+    });
+    found
 }
 
 /// Why an Express machine cannot run `resource`, if it cannot.
@@ -76,16 +33,7 @@ fn pattern(resource: &str) -> Option<&'static str> {
     if resource.ends_with(".sync") || resource.contains(".sync:") {
         return Some("'.sync' service integration");
     }
-    let fields: Vec<&str> = resource.split(':').collect();
-    if fields.len() == 7 && fields[0] == "arn" && fields[2] == "states" && fields[5] == "activity" {
-        return Some("activities");
-    }
-    None
-}
-
-/// A state name as a JSON pointer segment (RFC 6901).
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
+    is_activity(resource).then_some("activities")
 }
 
 #[cfg(test)]
@@ -99,10 +47,12 @@ mod tests {
         let token = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#;
         let found = unsupported(token).unwrap();
         assert_eq!(found.location, "/States/A/Resource");
-        assert_eq!(found.code, "SCHEMA_VALIDATION_FAILED");
-        let text = found.to_string();
-        assert!(text.starts_with("SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken'"), "{text}");
-        assert!(text.ends_with("at /States/A/Resource"), "{text}");
+        assert!(
+            found
+                .message
+                .starts_with("Express state machine does not support '.waitForTaskToken'"),
+            "{found:?}"
+        );
         let nested = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
             {"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"a/b","States":{
               "a/b":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:w","End":true}}}}}}]}}}"#;

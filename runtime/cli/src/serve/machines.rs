@@ -104,19 +104,26 @@ pub fn check_definition(definition: &str, kind: MachineType) -> ApiResult<()> {
         return Err(invalid_definition(&errors.join(", ")));
     }
     driver::compile(definition).map_err(|e| invalid_definition(&e.to_string()))?;
-    if let Some(found) = driver::unsupported(definition) {
-        return Err(invalid_definition(&format!(
-            "{} at {}",
+    match cannot_run(definition, kind).next() {
+        Some(found) => Err(invalid_definition(&format!(
+            "{CANNOT_RUN_CODE}: {} at {}",
             found.message, found.location
-        )));
+        ))),
+        None => Ok(()),
     }
-    match kind {
-        MachineType::Express => match express_rules::unsupported(definition) {
-            Some(why) => Err(invalid_definition(&why.to_string())),
-            None => Ok(()),
-        },
-        MachineType::Standard => Ok(()),
-    }
+}
+
+/// The diagnostic code of what a valid definition asks that cannot run.
+const CANNOT_RUN_CODE: &str = "SCHEMA_VALIDATION_FAILED";
+
+/// What a machine of type `kind` cannot run in a valid definition: what
+/// Stepwise cannot run at all, then what an Express machine cannot.
+fn cannot_run(definition: &str, kind: MachineType) -> impl Iterator<Item = driver::Unsupported> {
+    let express = match kind {
+        MachineType::Express => express_rules::unsupported(definition),
+        MachineType::Standard => None,
+    };
+    driver::unsupported(definition).into_iter().chain(express)
 }
 
 fn invalid_definition(why: &str) -> ApiError {
@@ -424,24 +431,15 @@ pub fn validate(
     request: ValidateStateMachineDefinitionInput,
 ) -> ValidateStateMachineDefinitionOutput {
     let mut diagnostics = validate_json(&request.definition);
-    if let Some(found) = driver::unsupported(&request.definition) {
-        diagnostics.push(Diagnostic {
+    let kind = store_type(request.state_machine_type);
+    diagnostics.extend(
+        cannot_run(&request.definition, kind).map(|found| Diagnostic {
             severity: Severity::Error,
-            code: "SCHEMA_VALIDATION_FAILED".into(),
+            code: CANNOT_RUN_CODE.into(),
             message: found.message,
             location: found.location,
-        });
-    }
-    if store_type(request.state_machine_type) == MachineType::Express {
-        if let Some(found) = express_rules::unsupported(&request.definition) {
-            diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                code: found.code.to_string(),
-                message: found.message,
-                location: found.location,
-            });
-        }
-    }
+        }),
+    );
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     let with_warnings = request.severity == Some(ValidateStateMachineDefinitionSeverity::Warning);
     let limit = match request.max_results {
@@ -571,6 +569,16 @@ mod tests {
         assert_eq!(diagnostic.location.as_deref(), Some("/States/A/Resource"));
         let err = check_definition(token, MachineType::Express).unwrap_err();
         assert!(err.message.contains(&diagnostic.message), "{}", err.message);
+        assert!(
+            err.message.contains("'SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken'"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.ends_with("at /States/A/Resource'"),
+            "{}",
+            err.message
+        );
         let activity = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:w","End":true}}}"#;
         let output = validate_as(activity, Some(StateMachineType::Express));
         assert_eq!(

@@ -52,6 +52,7 @@ pub use hyper::body::Bytes;
 pub use metrics::{Metrics, Outcome, TASK_LATENCY_BUCKETS_MICROS};
 pub use name::{check_name, validate_name, NameProblem, MAX_NAME_CHARS};
 pub use operation::{Operation, TARGET_PREFIX};
+pub use request_id::uuid_v4_text;
 pub use routes::{invoke_failure_status, EXECUTION_ARN_HEADER};
 pub use server::{
     serve, serve_with_config, Config, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_API_BODY_BYTES,

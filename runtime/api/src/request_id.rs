@@ -51,6 +51,12 @@ pub(crate) fn new_request_id() -> String {
     let mut bytes = [0u8; 16];
     bytes[..8].copy_from_slice(&high.to_be_bytes());
     bytes[8..].copy_from_slice(&low.to_be_bytes());
+    uuid_v4_text(bytes)
+}
+
+/// 128 bits as a version 4 UUID in its usual text form (the version and
+/// variant bits set, lower-case hex in 8-4-4-4-12 groups).
+pub fn uuid_v4_text(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();

@@ -29,17 +29,7 @@ pub fn random_uuid() -> String {
             .unwrap_or_default();
         bytes = nanos.to_le_bytes();
     }
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    api::uuid_v4_text(bytes)
 }
 
 /// The store's page request for an API `maxResults` (0 or absent: 100) and
